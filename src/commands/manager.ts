@@ -1,0 +1,24 @@
+import { Flags } from '@oclif/core'
+import { BaseCommand } from '../lib/cli/base.js'
+import { parseDuration } from '../lib/cli/duration.js'
+
+export default class ManagerCommand extends BaseCommand<typeof ManagerCommand> {
+  static override summary = 'Run the swarm manager in the foreground'
+  static override description = 'Serves the swarm API of the data dir that "tsw swarm init" prepared (for systemd, containers and tests). SIGTERM or Ctrl-C stops it; every container keeps running.'
+  static override flags = {
+    'dispatcher-heartbeat': Flags.string({ description: 'Override the heartbeat period (ns|us|ms|s|m|h)' }),
+  }
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(ManagerCommand)
+    const { Manager } = await import('../lib/manager/manager.js')
+    const manager = new Manager({
+      dataDir: this.dataDir(flags),
+      heartbeatMs: flags['dispatcher-heartbeat'] ? parseDuration(flags['dispatcher-heartbeat'], 'dispatcher-heartbeat') : undefined,
+    })
+    await manager.start()
+    await new Promise<void>((resolve) => {
+      for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => void manager.stop().then(resolve))
+    })
+  }
+}

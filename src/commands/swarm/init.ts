@@ -1,0 +1,37 @@
+import { Flags } from '@oclif/core'
+import { BaseCommand } from '../../lib/cli/base.js'
+import { parseDuration } from '../../lib/cli/duration.js'
+import { engineFlags, engineRefFromFlags } from '../../lib/cli/engine-flags.js'
+import { joinInstructions } from '../../lib/cli/join-message.js'
+
+export default class SwarmInit extends BaseCommand<typeof SwarmInit> {
+  static override summary = 'Initialize a swarm'
+  static override description = 'Makes this host the first manager: starts the manager in the background and registers the local engine as a node.'
+  static override examples = ['<%= config.bin %> swarm init --advertise-addr 10.0.0.1']
+
+  static override flags = {
+    'advertise-addr': Flags.string({ description: 'Advertised address (format: <ip>[:port])' }),
+    'listen-addr': Flags.string({ description: 'Listen address (format: <ip>[:port])', default: '0.0.0.0:2377' }),
+    'dispatcher-heartbeat': Flags.string({ description: 'Dispatcher heartbeat period (ns|us|ms|s|m|h)', default: '5s' }),
+    'cert-expiry': Flags.string({ description: 'Validity period for node certificates (ns|us|ms|s|m|h)', default: '2160h0m0s' }),
+    ...engineFlags,
+  }
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(SwarmInit)
+    const dataDir = this.dataDir(flags)
+    const { initSwarm, startDaemon } = await import('../../lib/manager/index.js')
+    const result = await initSwarm({
+      dataDir,
+      engine: engineRefFromFlags(flags),
+      advertiseAddr: flags['advertise-addr'],
+      listenAddr: flags['listen-addr'],
+      heartbeatMs: parseDuration(flags['dispatcher-heartbeat'], 'dispatcher-heartbeat'),
+      certExpiryDays: Math.max(1, Math.round(parseDuration(flags['cert-expiry'], 'cert-expiry') / 86_400_000)),
+    })
+    await startDaemon(dataDir, process.argv[1])
+    this.out(`Swarm initialized: current node (${result.nodeId}) is now a manager.\n\n`)
+    this.out(joinInstructions('worker', result.workerToken, result.managerAddr))
+    this.out(`To add a manager to this swarm, run 'tsw swarm join-token manager' and follow the instructions.\n`)
+  }
+}

@@ -1,0 +1,21 @@
+// Who may do what: the admin client certificate and managers' certificates
+// may do everything; a worker's certificate only its own leave.
+import { ForbiddenError } from '../errors/index.js'
+import type { Store } from '../store/index.js'
+import type { Node } from '../types/index.js'
+import type { Authorize } from './server.js'
+
+export const ADMIN_OU = 'tsw-admin'
+const NOT_MANAGER = "This node is not a swarm manager. Worker nodes can't be used to view or modify cluster state. Please run this command on a manager node or promote the current node to a manager."
+
+/** The authorisation rule of the manager's API. */
+export function authorizer(store: Store): Authorize {
+  return async (caller, req) => {
+    if (caller.organizationalUnit === ADMIN_OU) return
+    const node = await store.get<Node>('node', caller.commonName)
+    if (!node) throw new ForbiddenError(`node ${caller.commonName} is not part of this swarm`)
+    if (node.Spec.Role === 'manager') return
+    if (req.method === 'POST' && req.path === '/tsw/leave') return
+    throw new ForbiddenError(NOT_MANAGER, 503)
+  }
+}

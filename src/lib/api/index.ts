@@ -1,0 +1,25 @@
+// The manager's HTTP API: the swarm part of the Docker Engine API, plus the
+// join handshake under /tsw.
+import type { Server } from 'node:https'
+import { authorizer } from './authorize.js'
+import type { ApiContext } from './context.js'
+import { Router } from './router.js'
+import { joinRoutes } from './routes/join.js'
+import { nodeRoutes } from './routes/nodes.js'
+import { swarmRoutes } from './routes/swarm.js'
+import { systemRoutes } from './routes/system.js'
+import { createApiServer, type ServerTls } from './server.js'
+
+export type { ApiContext } from './context.js'
+export { ADMIN_OU } from './authorize.js'
+export { TSW_VERSION } from './routes/system.js'
+
+/** The manager's HTTPS server with every route. */
+export function buildApiServer(ctx: ApiContext, tls: ServerTls): Server {
+  const router = new Router()
+  systemRoutes(router, ctx)
+  swarmRoutes(router, ctx)
+  nodeRoutes(router, ctx)
+  joinRoutes(router, ctx)
+  return createApiServer(tls, router, authorizer(ctx.store))
+}

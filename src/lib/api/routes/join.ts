@@ -1,0 +1,33 @@
+// The join handshake (open: the joiner has no certificate yet) and a worker's
+// own leave (authenticated with its node certificate).
+import { joinNode, type JoinRequest } from '../../cluster/index.js'
+import { modify } from '../../store/index.js'
+import type { StoredEngine } from '../../cluster/index.js'
+import { ForbiddenError } from '../../errors/index.js'
+import type { Node } from '../../types/index.js'
+import type { ApiContext } from '../context.js'
+import type { Router } from '../router.js'
+
+const PROBE_TIMEOUT_MS = 10_000
+
+export function joinRoutes(router: Router, ctx: ApiContext): void {
+  // The CA, for the joiner to compare with the digest in its token before it sends anything.
+  router.add('GET', '/tsw/join/ca', () => ({ text: ctx.ca.certPem, headers: { 'Content-Type': 'application/x-pem-file' } }), true)
+
+  router.add('POST', '/tsw/join', async (req) => ({
+    body: await joinNode(
+      { store: ctx.store, ca: ctx.ca, probe: (ref) => ctx.engines.probe(ref, PROBE_TIMEOUT_MS), certDays: 90 },
+      req.body as JoinRequest,
+    ),
+  }), true)
+
+  router.add('POST', '/tsw/leave', async (req) => {
+    const id = req.caller?.commonName ?? ''
+    const node = await ctx.store.get<Node>('node', id)
+    if (!node) throw new ForbiddenError(`node ${id} is not part of this swarm`)
+    await modify<StoredEngine>(ctx.store, 'engine', id, (e) => { e.Left = true })
+    await modify<Node>(ctx.store, 'node', id, (n) => { n.Status = { State: 'down', Message: 'node left the swarm', Addr: n.Status.Addr } })
+    ctx.engines.drop(id)
+    return { status: 200 }
+  })
+}

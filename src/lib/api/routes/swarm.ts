@@ -1,0 +1,39 @@
+// /swarm…: the cluster object, token rotation, and the init/join/leave calls a
+// docker client may send to a manager that is already in a swarm.
+import { getSwarm, parseVersion, rotateJoinTokens } from '../../cluster/index.js'
+import { UnavailableError } from '../../errors/index.js'
+import type { Swarm } from '../../types/index.js'
+import type { ApiContext } from '../context.js'
+import type { Router } from '../router.js'
+
+const ALREADY = 'This node is already part of a swarm. Use "tsw swarm leave" to leave this swarm and join another one.'
+
+export function swarmRoutes(router: Router, ctx: ApiContext): void {
+  router.add('GET', '/swarm', async () => ({ body: await getSwarm(ctx.store) }))
+
+  router.add('POST', '/swarm/update', async (req) => {
+    const version = parseVersion(req.query.get('version'), 'swarm')
+    const flag = (name: string) => req.query.get(name) === 'true' || req.query.get(name) === '1'
+    const spec = req.body as Swarm['Spec'] | undefined
+    await rotateJoinTokens(ctx.store, version, spec, { worker: flag('rotateWorkerToken'), manager: flag('rotateManagerToken') })
+    return {}
+  })
+
+  router.add('GET', '/swarm/unlockkey', () => ({ body: { UnlockKey: '' } }))
+
+  router.add('POST', '/swarm/init', () => {
+    throw new UnavailableError(ALREADY)
+  })
+  router.add('POST', '/swarm/join', () => {
+    throw new UnavailableError(ALREADY)
+  })
+
+  router.add('POST', '/swarm/leave', (req) => {
+    const force = req.query.get('force') === 'true' || req.query.get('force') === '1'
+    if (!force) {
+      throw new UnavailableError('You are attempting to leave the swarm on a node that is participating as a manager. Removing the last manager erases all current state of the swarm. Use `--force` to ignore this message.')
+    }
+    setImmediate(() => ctx.shutdown(true))
+    return { status: 200 }
+  })
+}

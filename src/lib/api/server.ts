@@ -1,0 +1,52 @@
+// The manager's front door: HTTPS with client certificates (mTLS). Every
+// route but the open ones (ping and the join handshake) needs a certificate
+// signed by the swarm's CA; worker certificates may only act on their own node.
+import { createServer, type Server } from 'node:https'
+import type { TLSSocket } from 'node:tls'
+import { ForbiddenError, NotFoundError } from '../errors/index.js'
+import { readJsonBody, send, sendError, type ApiRequest, type Caller } from './http.js'
+import { stripVersion, type Router } from './router.js'
+
+export interface ServerTls {
+  key: string
+  cert: string
+  ca: string
+}
+
+/** Decides whether an authenticated caller may use a route; throws ForbiddenError if not. */
+export type Authorize = (caller: Caller, req: ApiRequest) => Promise<void>
+
+/** An HTTPS server answering the Engine API through `router`. */
+export function createApiServer(tls: ServerTls, router: Router, authorize: Authorize): Server {
+  return createServer(
+    { key: tls.key, cert: tls.cert + tls.ca, ca: tls.ca, requestCert: true, rejectUnauthorized: false },
+    (req, res) => {
+      void (async () => {
+        try {
+          const url = new URL(req.url ?? '/', 'https://manager')
+          const path = stripVersion(url.pathname)
+          const method = req.method ?? 'GET'
+          const found = router.match(method, path)
+          if (!found) throw new NotFoundError(`page not found`)
+          const socket = req.socket as TLSSocket
+          const request: ApiRequest = {
+            method, path, params: found.params, query: url.searchParams, body: undefined, raw: req,
+          }
+          if (!found.route.open) {
+            if (!socket.authorized) {
+              throw new ForbiddenError('a client certificate signed by the swarm CA is required: use the bundle in <data-dir>/tls (tsw swarm init/join writes it)', 401)
+            }
+            const peer = socket.getPeerCertificate()
+            request.caller = { commonName: String(peer.subject.CN ?? ''), organizationalUnit: String(peer.subject.OU ?? '') }
+            await authorize(request.caller, request)
+          }
+          if (method === 'POST' || method === 'PUT') request.body = await readJsonBody(req)
+          const answer = await found.route.handler(request)
+          send(res, answer, method === 'HEAD')
+        } catch (err) {
+          sendError(res, err)
+        }
+      })()
+    },
+  )
+}

@@ -1,0 +1,5 @@
+export * from './filters.js'
+export * from './nodes.js'
+export * from './swarm.js'
+export * from './node-record.js'
+export * from './join.js'

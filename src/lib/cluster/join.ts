@@ -1,0 +1,81 @@
+// The join handshake, manager side: check the token, reach the joiner's
+// engine, record the node, and sign the joiner's public key.
+import { ConflictError, InvalidArgumentError, UnavailableError } from '../errors/index.js'
+import { newId } from '../identity/index.js'
+import { issueCertificate, parseJoinToken, type CertAndKey } from '../pki/index.js'
+import type { Store } from '../store/index.js'
+import type { EngineInfo, EngineRef, Node, NodeRole } from '../types/index.js'
+import { newEngineRecord, newNode, type StoredEngine } from './node-record.js'
+import { getSwarm } from './swarm.js'
+
+export interface JoinRequest {
+  Token: string
+  Engine: EngineRef
+  AdvertiseAddr?: string
+  /** SPKI PEM of the key the joiner made; the manager signs it. */
+  PublicKey: string
+}
+
+export interface JoinResponse {
+  NodeID: string
+  Role: NodeRole
+  ClusterID: string
+  CACert: string
+  Cert: string
+}
+
+export interface JoinDeps {
+  store: Store
+  ca: CertAndKey
+  /** Reads the engine's /info; throws UnavailableError when it cannot be reached. */
+  probe: (ref: EngineRef) => Promise<EngineInfo>
+  certDays: number
+}
+
+/** Checks a join request and adds its node. Nothing is stored unless every check passes. */
+export async function joinNode(deps: JoinDeps, req: JoinRequest): Promise<JoinResponse> {
+  if (!req || typeof req.Token !== 'string' || !req.Engine?.URL || typeof req.PublicKey !== 'string') {
+    throw new InvalidArgumentError('a join request needs Token, Engine.URL and PublicKey')
+  }
+  const swarm = await getSwarm(deps.store)
+  const role = roleOfToken(req.Token, swarm.JoinTokens)
+  let info: EngineInfo
+  try {
+    info = await deps.probe(req.Engine)
+  } catch (err) {
+    throw new UnavailableError(`the manager cannot reach the engine ${req.Engine.URL}: ${(err as Error).message}. Check the address and that the engine listens there, reachable from the manager`)
+  }
+  const engines = await deps.store.list<StoredEngine>('engine')
+  const nodes = await deps.store.list<Node>('node')
+  const same = engines.find((e) => !e.Left && (e.Ref.URL === req.Engine.URL ||
+    // Engines cloned from one image can share an ID (key.json): the hostname must match too.
+    (e.EngineID === info.ID && nodes.find((n) => n.ID === e.ID)?.Description.Hostname === info.Hostname)))
+  if (same) throw new ConflictError(`This node is already part of a swarm: engine ${req.Engine.URL} (${info.Hostname}) is node ${same.ID}. Use "tsw swarm leave" to leave this swarm and join another one.`)
+  const id = newId()
+  const cert = await issueCertificate({
+    ca: deps.ca, publicKeyPem: req.PublicKey, commonName: id,
+    organizationalUnit: role === 'manager' ? 'swarm-manager' : 'swarm-worker',
+    organization: swarm.ID, usage: 'client', days: deps.certDays,
+  })
+  await deps.store.create('engine', newEngineRecord(id, req.Engine, info))
+  await deps.store.create('node', newNode(id, info, role, req.AdvertiseAddr || hostOf(req.Engine.URL)))
+  return { NodeID: id, Role: role, ClusterID: swarm.ID, CACert: deps.ca.certPem, Cert: cert }
+}
+
+/** worker or manager, by which of the cluster's tokens this is. */
+function roleOfToken(token: string, tokens: { Worker: string; Manager: string }): NodeRole {
+  try {
+    parseJoinToken(token)
+  } catch {
+    throw new InvalidArgumentError('invalid join token: it should look like SWMTKN-1-<digest>-<secret>; get one with "tsw swarm join-token worker" on a manager')
+  }
+  if (token === tokens.Worker) return 'worker'
+  if (token === tokens.Manager) return 'manager'
+  throw new InvalidArgumentError('A valid join token is necessary to join this cluster: this token is not (or no longer) valid; get the current one with "tsw swarm join-token worker" on a manager')
+}
+
+/** The host part of an engine URL (the node's address when none is advertised). */
+export function hostOf(url: string): string {
+  const m = /^(?:tcp|ssh):\/\/(?:[^@/]*@)?(\[[^\]]+\]|[^:/?]+)/.exec(url)
+  return m ? m[1].replace(/^\[|\]$/g, '') : '127.0.0.1'
+}

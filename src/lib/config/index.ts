@@ -1,0 +1,4 @@
+export * from './paths.js'
+export * from './files.js'
+export * from './context.js'
+export * from './manager-config.js'

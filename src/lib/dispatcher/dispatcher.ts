@@ -1,0 +1,79 @@
+// Node health: every heartbeat period the dispatcher pings each node's engine.
+// Two missed beats in a row turn the node down; an answer turns it ready again
+// (its Description is read afresh, the engine may have been upgraded).
+import { describeEngine, type StoredEngine } from '../cluster/index.js'
+import { pingEngine, probeEngine } from '../engine/index.js'
+import { modify, type Store } from '../store/index.js'
+import type { Node } from '../types/index.js'
+import type { EnginePool } from './engines.js'
+import { Heartbeat } from './heartbeat.js'
+
+export interface DispatcherOptions {
+  store: Store
+  engines: EnginePool
+  periodMs: number
+  log: (msg: string) => void
+}
+
+export class Dispatcher {
+  private readonly beats = new Map<string, Heartbeat>()
+  private readonly inFlight = new Set<string>()
+  private timer?: NodeJS.Timeout
+  private stopped = false
+
+  constructor(private readonly opts: DispatcherOptions) {}
+
+  /** Starts beating: one round now, then one every period. */
+  start(): void {
+    const round = () => {
+      if (this.stopped) return
+      void this.round()
+      this.timer = setTimeout(round, this.opts.periodMs)
+    }
+    round()
+  }
+
+  stop(): void {
+    this.stopped = true
+    clearTimeout(this.timer)
+  }
+
+  /** One heartbeat for every node whose previous beat has finished. */
+  async round(): Promise<void> {
+    const engines = await this.opts.store.list<StoredEngine>('engine')
+    await Promise.allSettled(engines.filter((e) => !e.Left && !this.inFlight.has(e.ID)).map((e) => this.beat(e)))
+  }
+
+  private async beat(engine: StoredEngine): Promise<void> {
+    const { store, engines, periodMs, log } = this.opts
+    const timeout = Math.max(200, Math.floor(periodMs * 0.8))
+    const hb = this.beats.get(engine.ID) ?? new Heartbeat()
+    this.beats.set(engine.ID, hb)
+    this.inFlight.add(engine.ID)
+    try {
+      const node = await store.get<Node>('node', engine.ID)
+      if (!node) return
+      try {
+        const conn = await engines.get(engine.ID, engine.Ref)
+        await pingEngine(conn, timeout)
+        if (!hb.ok(node.Status.State)) return
+        const info = await probeEngine(conn, timeout)
+        await modify<Node>(store, 'node', node.ID, (n) => {
+          n.Status = { State: 'ready', Addr: n.Status.Addr }
+          n.Description = { ...describeEngine(info), TLSInfo: n.Description.TLSInfo }
+        })
+        log(`node ${node.ID} (${node.Description.Hostname}) is ready`)
+      } catch (err) {
+        engines.drop(engine.ID)
+        if (!hb.miss(node.Status.State)) return
+        const message = `heartbeat failure: ${(err as Error).message}`
+        await modify<Node>(store, 'node', node.ID, (n) => {
+          n.Status = { State: 'down', Message: message, Addr: n.Status.Addr }
+        })
+        log(`node ${node.ID} (${node.Description.Hostname}) is down: ${message}`)
+      }
+    } finally {
+      this.inFlight.delete(engine.ID)
+    }
+  }
+}

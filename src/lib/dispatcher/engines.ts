@@ -1,0 +1,41 @@
+// One connection per node's engine, made on first use and kept: an SSH engine
+// then costs one SSH session however often it is asked.
+import { connectEngine, probeEngine, type EngineConnection } from '../engine/index.js'
+import type { EngineInfo, EngineRef } from '../types/index.js'
+
+export class EnginePool {
+  private readonly conns = new Map<string, { url: string; conn: Promise<EngineConnection> }>()
+
+  /** The connection to a node's engine (made anew when its address changed). */
+  get(nodeId: string, ref: EngineRef): Promise<EngineConnection> {
+    const have = this.conns.get(nodeId)
+    if (have && have.url === ref.URL) return have.conn
+    if (have) void have.conn.then((c) => c.close(), () => {})
+    const conn = connectEngine(ref)
+    conn.catch(() => this.conns.delete(nodeId))
+    this.conns.set(nodeId, { url: ref.URL, conn })
+    return conn
+  }
+
+  /** Reads an engine's /info through a throwaway connection (for joins). */
+  async probe(ref: EngineRef, timeoutMs: number): Promise<EngineInfo> {
+    const conn = await connectEngine(ref, { timeoutMs })
+    try {
+      return await probeEngine(conn, timeoutMs)
+    } finally {
+      conn.close()
+    }
+  }
+
+  /** Forgets a node's connection. */
+  drop(nodeId: string): void {
+    const have = this.conns.get(nodeId)
+    this.conns.delete(nodeId)
+    if (have) void have.conn.then((c) => c.close(), () => {})
+  }
+
+  /** Closes every connection. */
+  closeAll(): void {
+    for (const id of [...this.conns.keys()]) this.drop(id)
+  }
+}

@@ -1,0 +1,3 @@
+export { Dispatcher, type DispatcherOptions } from './dispatcher.js'
+export { EnginePool } from './engines.js'
+export { Heartbeat, MISSES_TO_DOWN } from './heartbeat.js'

@@ -1,0 +1,103 @@
+// Asking an engine whether it is there (/_ping) and what it is (/info), with
+// deadlines: a hung connection must not hang a heartbeat.
+
+import { UnavailableError } from '../errors/index.js'
+import type { EngineInfo } from '../types/index.js'
+import type { EngineConnection } from './connect.js'
+
+/**
+ * Runs request(signal) against conn's engine and settles within timeoutMs: on
+ * time-out the signal aborts the request. Failures become UnavailableError
+ * ("cannot reach engine URL: …"), HTTP error answers included.
+ */
+export async function withDeadline<T>(
+  conn: EngineConnection,
+  timeoutMs: number,
+  request: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const controller = new AbortController()
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new UnavailableError(`cannot reach engine ${conn.address.url}: no answer within ${timeoutMs} ms`))
+      controller.abort()
+    }, timeoutMs)
+  })
+  try {
+    return await Promise.race([request(controller.signal), deadline])
+  } catch (err) {
+    throw err instanceof UnavailableError ? err : unavailable(conn, err)
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** Resolves when the engine answers /_ping within timeoutMs; else UnavailableError. */
+export async function pingEngine(conn: EngineConnection, timeoutMs: number): Promise<void> {
+  await withDeadline(conn, timeoutMs, (signal) => call(conn, 'ping', signal))
+}
+
+/** The engine's /info as EngineInfo, within timeoutMs; else UnavailableError. */
+export async function probeEngine(conn: EngineConnection, timeoutMs: number): Promise<EngineInfo> {
+  const info = await withDeadline(conn, timeoutMs, (signal) => call(conn, 'info', signal) as Promise<RawInfo>)
+  return engineInfoFromRaw(info)
+}
+
+/** The parts of the engine's /info answer that EngineInfo uses. */
+export interface RawInfo {
+  ID?: string
+  Name?: string
+  OSType?: string
+  Architecture?: string
+  NCPU?: number
+  MemTotal?: number
+  ServerVersion?: string
+  Labels?: string[] | null
+}
+
+/** Maps an /info answer to EngineInfo; pure. */
+export function engineInfoFromRaw(info: RawInfo): EngineInfo {
+  return {
+    ID: info.ID ?? '',
+    Hostname: info.Name ?? '',
+    OS: info.OSType ?? '',
+    Architecture: normalizeArch(info.Architecture ?? ''),
+    NCPU: info.NCPU ?? 0,
+    MemTotal: info.MemTotal ?? 0,
+    ServerVersion: info.ServerVersion ?? '',
+    Labels: parseLabels(info.Labels ?? []),
+  }
+}
+
+/** ["k=v", "flag"] → {k: "v", flag: ""}; the first "=" splits, later ones belong to the value. */
+export function parseLabels(labels: string[]): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const label of labels) {
+    const eq = label.indexOf('=')
+    if (eq < 0) out[label] = ''
+    else out[label.slice(0, eq)] = label.slice(eq + 1)
+  }
+  return out
+}
+
+// dockerd reports `uname -m` (x86_64, aarch64), which `docker node inspect`
+// shows as is; map Go's names in case an engine reports those instead.
+const GO_ARCH: Record<string, string> = { amd64: 'x86_64', arm64: 'aarch64', '386': 'i386' }
+
+function normalizeArch(arch: string): string {
+  return GO_ARCH[arch] ?? arch
+}
+
+// dockerode accepts {abortSignal} on these at run time; its types omit it.
+function call(conn: EngineConnection, method: 'ping' | 'info', abortSignal: AbortSignal): Promise<unknown> {
+  const fn = conn.docker[method] as unknown as (opts: { abortSignal: AbortSignal }) => Promise<unknown>
+  return fn.call(conn.docker, { abortSignal })
+}
+
+function unavailable(conn: EngineConnection, err: unknown): UnavailableError {
+  const e = err as { message?: string; statusCode?: number; code?: string }
+  let why = e?.message ?? String(err)
+  if (e?.statusCode) why = why.replace(/\s+$/, '') // dockerode pads its HTTP errors
+  else if (e?.code && !why.includes(e.code)) why = `${e.code}: ${why}`
+  return new UnavailableError(`cannot reach engine ${conn.address.url}: ${why}`)
+}

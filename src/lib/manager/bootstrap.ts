@@ -1,0 +1,92 @@
+// `swarm init`: make the CA and certificates, register the local engine as
+// the first node (manager, leader), and write the manager's config and the
+// host's context. Nothing is written unless the engine answered.
+import { existsSync, mkdirSync } from 'node:fs'
+import { hostname } from 'node:os'
+import { newEngineRecord, newNode, newSwarm, saveCA } from '../cluster/index.js'
+import { readContext, readManagerConfig, dataPaths, writeContext, writeFile, writeManagerConfig } from '../config/index.js'
+import { connectEngine, probeEngine } from '../engine/index.js'
+import { FailedPreconditionError, UnavailableError } from '../errors/index.js'
+import { newId } from '../identity/index.js'
+import { createRootCA, issueKeyAndCertificate } from '../pki/index.js'
+import { SqliteStore } from '../store/index.js'
+import type { EngineInfo, EngineRef } from '../types/index.js'
+import { ADMIN_OU } from '../api/index.js'
+import { defaultAdvertiseAddr, splitHostPort } from './addresses.js'
+
+export interface InitOptions {
+  dataDir: string
+  engine: EngineRef
+  advertiseAddr?: string
+  listenAddr: string
+  heartbeatMs: number
+  certExpiryDays: number
+}
+
+export interface InitResult {
+  nodeId: string
+  clusterId: string
+  workerToken: string
+  managerAddr: string
+}
+
+export const ALREADY_IN_SWARM = 'This node is already part of a swarm. Use "tsw swarm leave" to leave this swarm and join another one.'
+
+/** Initialises a swarm in `dataDir`. Throws when the host is already in one or its engine does not answer. */
+export async function initSwarm(opts: InitOptions): Promise<InitResult> {
+  if (readManagerConfig(opts.dataDir) || readContext(opts.dataDir)) throw new FailedPreconditionError(ALREADY_IN_SWARM, 503)
+  const listen = splitHostPort(opts.listenAddr, 'listen address')
+  const adv = splitHostPort(opts.advertiseAddr ?? (listen.host !== '0.0.0.0' ? listen.host : defaultAdvertiseAddr()), 'advertise address')
+  const port = opts.advertiseAddr && /:\d+$/.test(opts.advertiseAddr) ? adv.port : listen.port
+  const info = await probe(opts.engine)
+
+  const clusterId = newId()
+  const nodeId = newId()
+  const ca = await createRootCA()
+  const sans = [...new Set([adv.host, '127.0.0.1', ...(listen.host !== '0.0.0.0' ? [listen.host] : [])])]
+  const server = await issueKeyAndCertificate({
+    ca, commonName: nodeId, organizationalUnit: 'swarm-manager', organization: clusterId,
+    ips: sans.filter((s) => /^[\d.]+$|:/.test(s)), dnsNames: ['localhost', hostname()], usage: 'both', days: opts.certExpiryDays,
+  })
+  const admin = await issueKeyAndCertificate({
+    ca, commonName: `admin-${nodeId}`, organizationalUnit: ADMIN_OU, organization: clusterId, usage: 'client', days: opts.certExpiryDays,
+  })
+
+  const paths = dataPaths(opts.dataDir)
+  mkdirSync(paths.manager, { recursive: true, mode: 0o700 })
+  if (existsSync(paths.db)) throw new FailedPreconditionError(`${paths.db} exists: remove it or use another --data-dir`)
+  const swarm = newSwarm(clusterId, ca.certPem, opts.heartbeatMs)
+  const store = new SqliteStore(paths.db)
+  try {
+    await saveCA(store, ca)
+    await store.create('swarm', swarm)
+    await store.create('engine', newEngineRecord(nodeId, opts.engine, info))
+    const node = newNode(nodeId, info, 'manager', adv.host)
+    node.ManagerStatus = { Leader: true, Reachability: 'reachable', Addr: `${adv.host}:${port}` }
+    await store.create('node', node)
+  } finally {
+    await store.close()
+  }
+  writeFile(paths.serverCert, server.certPem)
+  writeFile(paths.serverKey, server.keyPem, true)
+  writeManagerConfig(opts.dataDir, {
+    ClusterID: clusterId, NodeID: nodeId, ListenAddr: `${listen.host}:${listen.port}`,
+    AdvertiseAddr: adv.host, AdvertisePort: port, HeartbeatMs: opts.heartbeatMs,
+  })
+  writeContext(opts.dataDir, { Manager: `${adv.host}:${port}`, ClusterID: clusterId, NodeID: nodeId, Role: 'manager' },
+    { ca: ca.certPem, cert: admin.certPem, key: admin.keyPem })
+  return { nodeId, clusterId, workerToken: swarm.JoinTokens.Worker, managerAddr: `${adv.host}:${port}` }
+}
+
+async function probe(ref: EngineRef): Promise<EngineInfo> {
+  try {
+    const conn = await connectEngine(ref, { timeoutMs: 10_000 })
+    try {
+      return await probeEngine(conn, 10_000)
+    } finally {
+      conn.close()
+    }
+  } catch (err) {
+    throw new UnavailableError(`cannot reach the engine ${ref.URL}: ${(err as Error).message}. Pass the local engine's address with --engine`)
+  }
+}

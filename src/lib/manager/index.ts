@@ -1,0 +1,5 @@
+export { Manager, type ManagerOptions } from './manager.js'
+export { initSwarm, ALREADY_IN_SWARM, type InitOptions, type InitResult } from './bootstrap.js'
+export { startDaemon, stopDaemon } from './daemon.js'
+export { livePid } from './pidfile.js'
+export { splitHostPort, DEFAULT_PORT } from './addresses.js'

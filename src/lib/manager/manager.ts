@@ -1,0 +1,85 @@
+// The manager process: opens the store, serves the API, runs the dispatcher.
+// It runs no containers itself, so stopping it (even with SIGKILL) leaves every
+// engine as it was; starting it again picks up from the store.
+import { readFileSync, rmSync } from 'node:fs'
+import type { Server } from 'node:https'
+import { buildApiServer, type ApiContext } from '../api/index.js'
+import { loadCA } from '../cluster/index.js'
+import { dataPaths, readManagerConfig, type ManagerConfig } from '../config/index.js'
+import { Dispatcher, EnginePool } from '../dispatcher/index.js'
+import { FailedPreconditionError } from '../errors/index.js'
+import { modify, SqliteStore, type Store } from '../store/index.js'
+import type { Node } from '../types/index.js'
+import { splitHostPort } from './addresses.js'
+import { claimPidfile, releasePidfile } from './pidfile.js'
+
+export interface ManagerOptions {
+  dataDir: string
+  /** Overrides the heartbeat period of the config (ms). */
+  heartbeatMs?: number
+  log?: (msg: string) => void
+}
+
+export class Manager {
+  private store?: Store
+  private server?: Server
+  private dispatcher?: Dispatcher
+  private readonly engines = new EnginePool()
+  private readonly log: (msg: string) => void
+  private stopping?: Promise<void>
+
+  constructor(private readonly opts: ManagerOptions) {
+    this.log = opts.log ?? ((msg) => process.stderr.write(`${new Date().toISOString()} ${msg}\n`))
+  }
+
+  /** Starts serving; resolves once the API listens. Throws if the data dir holds no swarm or a manager already runs. */
+  async start(): Promise<void> {
+    const { dataDir } = this.opts
+    const config = readManagerConfig(dataDir)
+    if (!config) throw new FailedPreconditionError(`no swarm in ${dataDir}: run "tsw swarm init --data-dir ${dataDir}" first`)
+    const paths = dataPaths(dataDir)
+    claimPidfile(paths.pidfile)
+    const heartbeatMs = this.opts.heartbeatMs ?? config.HeartbeatMs
+    const store = (this.store = new SqliteStore(paths.db))
+    const ca = await loadCA(store)
+    await this.markLeader(store, config)
+    const ctx: ApiContext = {
+      store, config, ca, engines: this.engines,
+      shutdown: (wipe) => void this.stop().then(() => {
+        if (wipe) for (const p of [paths.manager, paths.tls, paths.context]) rmSync(p, { recursive: true, force: true })
+        process.exit(0)
+      }),
+    }
+    const server = (this.server = buildApiServer(ctx, {
+      key: readFileSync(paths.serverKey, 'utf8'), cert: readFileSync(paths.serverCert, 'utf8'), ca: ca.certPem,
+    }))
+    const listen = splitHostPort(config.ListenAddr, 'listen address')
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(listen.port, listen.host, () => resolve())
+    })
+    this.dispatcher = new Dispatcher({ store, engines: this.engines, periodMs: heartbeatMs, log: this.log })
+    this.dispatcher.start()
+    this.log(`manager ${config.NodeID} of swarm ${config.ClusterID} listening on ${config.ListenAddr} (heartbeat ${heartbeatMs} ms)`)
+  }
+
+  /** Stops serving and closes the store; safe to call twice. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.dispatcher?.stop()
+      this.engines.closeAll()
+      await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()))
+      this.server?.closeAllConnections()
+      await this.store?.close()
+      releasePidfile(dataPaths(this.opts.dataDir).pidfile)
+    })()
+    return this.stopping
+  }
+
+  // This process leads: its node says so (a restart after a crash keeps it that way).
+  private async markLeader(store: Store, config: ManagerConfig): Promise<void> {
+    await modify<Node>(store, 'node', config.NodeID, (n) => {
+      n.ManagerStatus = { Leader: true, Reachability: 'reachable', Addr: `${config.AdvertiseAddr}:${config.AdvertisePort}` }
+    })
+  }
+}

@@ -1,0 +1,34 @@
+import { readFileSync, rmSync } from 'node:fs'
+import { FailedPreconditionError } from '../errors/index.js'
+import { writeFile } from '../config/index.js'
+
+/** The pid in a pidfile if that process is alive, else undefined. */
+export function livePid(pidfile: string): number | undefined {
+  let pid: number
+  try {
+    pid = Number(readFileSync(pidfile, 'utf8').trim())
+  } catch {
+    return undefined
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return undefined
+  try {
+    process.kill(pid, 0)
+    return pid
+  } catch {
+    return undefined
+  }
+}
+
+/** Writes this process's pid; throws when another live process holds the file. */
+export function claimPidfile(pidfile: string): void {
+  const other = livePid(pidfile)
+  if (other && other !== process.pid) {
+    throw new FailedPreconditionError(`a manager is already running for this data dir (pid ${other}, ${pidfile})`)
+  }
+  writeFile(pidfile, `${process.pid}\n`)
+}
+
+/** Removes the pidfile if it is ours. */
+export function releasePidfile(pidfile: string): void {
+  if (livePid(pidfile) === process.pid) rmSync(pidfile, { force: true })
+}

@@ -1,0 +1,58 @@
+// The store holds the cluster's state: every object as JSON, keyed by kind and
+// ID, each carrying Version.Index. Writes are compare-and-set on that index, so
+// two writers never silently overwrite each other ("update out of sequence").
+// The interface is async so that a networked backend (etcd) can implement it.
+import { OutOfSequenceError } from '../errors/index.js'
+import type { StoredObject } from '../types/index.js'
+
+/** The kinds of object the store keeps. */
+export type Kind = 'swarm' | 'ca' | 'node' | 'engine' | 'service' | 'task' | 'network'
+
+/** A change that was committed, as watchers see it. */
+export interface StoreEvent {
+  kind: Kind
+  action: 'create' | 'update' | 'delete'
+  id: string
+  object?: StoredObject
+}
+
+export interface Store {
+  /** The object, or undefined when there is none. */
+  get<T extends StoredObject>(kind: Kind, id: string): Promise<T | undefined>
+  /** All objects of a kind, in creation order. */
+  list<T extends StoredObject>(kind: Kind): Promise<T[]>
+  /** Stores a new object; sets Version and timestamps. Throws ConflictError if the ID exists. */
+  create<T extends StoredObject>(kind: Kind, obj: T): Promise<T>
+  /**
+   * Replaces an object. When `expected` is given it must equal the stored
+   * Version.Index, else OutOfSequenceError. Throws NotFoundError if absent.
+   */
+  update<T extends StoredObject>(kind: Kind, obj: T, expected?: number): Promise<T>
+  /** Removes an object; returns whether it existed. */
+  delete(kind: Kind, id: string): Promise<boolean>
+  /** Calls `fn` after every committed change; returns the unsubscribe function. */
+  watch(fn: (event: StoreEvent) => void): () => void
+  /** Releases the backend. */
+  close(): Promise<void>
+}
+
+/**
+ * Reads an object, applies `change` to a copy and writes it back, compare-and-set
+ * on the version read; a concurrent write makes it read and apply again.
+ * Returns undefined when the object does not exist.
+ */
+export async function modify<T extends StoredObject>(
+  store: Store, kind: Kind, id: string, change: (obj: T) => T | void,
+): Promise<T | undefined> {
+  for (let attempt = 0; ; attempt++) {
+    const current = await store.get<T>(kind, id)
+    if (!current) return undefined
+    const copy = structuredClone(current)
+    const next = change(copy) ?? copy
+    try {
+      return await store.update(kind, next, current.Version.Index)
+    } catch (err) {
+      if (!(err instanceof OutOfSequenceError) || attempt >= 10) throw err
+    }
+  }
+}

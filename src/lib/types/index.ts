@@ -1,0 +1,4 @@
+export type * from './common.js'
+export type * from './node.js'
+export type * from './engine.js'
+export type * from './swarm.js'

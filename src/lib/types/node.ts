@@ -1,0 +1,46 @@
+import type { Labels, StoredObject } from './common.js'
+
+export type NodeRole = 'worker' | 'manager'
+export type NodeAvailability = 'active' | 'pause' | 'drain'
+export type NodeState = 'unknown' | 'down' | 'ready' | 'disconnected'
+export type Reachability = 'unknown' | 'unreachable' | 'reachable'
+
+export interface NodeSpec {
+  Name?: string
+  Labels: Labels
+  Role: NodeRole
+  Availability: NodeAvailability
+}
+
+/** What the node's engine says of itself (from its /info). */
+export interface NodeDescription {
+  Hostname: string
+  Platform: { Architecture: string; OS: string }
+  Resources: { NanoCPUs: number; MemoryBytes: number }
+  Engine: {
+    EngineVersion: string
+    Labels?: Labels
+    Plugins?: Array<{ Type: string; Name: string }>
+  }
+  TLSInfo?: { TrustRoot: string; CertIssuerSubject: string; CertIssuerPublicKey: string }
+}
+
+export interface NodeStatus {
+  State: NodeState
+  Message?: string
+  Addr: string
+}
+
+export interface ManagerStatus {
+  Leader?: boolean
+  Reachability: Reachability
+  Addr: string
+}
+
+/** A swarm node, exactly as GET /nodes returns it. */
+export interface Node extends StoredObject {
+  Spec: NodeSpec
+  Description: NodeDescription
+  Status: NodeStatus
+  ManagerStatus?: ManagerStatus
+}
