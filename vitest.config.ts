@@ -10,5 +10,8 @@ export default defineConfig({
     hookTimeout: 180_000,
     fileParallelism: false,
     pool: 'forks',
+    // The JSON report is what .ci/run counts; the default one is for people.
+    reporters: ['default', 'json'],
+    outputFile: { json: '.vitest-report.json' },
   },
 })

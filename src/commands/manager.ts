@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core'
 import { BaseCommand } from '../lib/cli/base.js'
 import { parseDuration } from '../lib/cli/duration.js'
 
-export default class ManagerCommand extends BaseCommand<typeof ManagerCommand> {
+export default class ManagerCommand extends BaseCommand {
   static override summary = 'Run the swarm manager in the foreground'
   static override description = 'Serves the swarm API of the data dir that "tsw swarm init" prepared (for systemd, containers and tests). SIGTERM or Ctrl-C stops it; every container keeps running.'
   static override flags = {

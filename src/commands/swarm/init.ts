@@ -4,7 +4,7 @@ import { parseDuration } from '../../lib/cli/duration.js'
 import { engineFlags, engineRefFromFlags } from '../../lib/cli/engine-flags.js'
 import { joinInstructions } from '../../lib/cli/join-message.js'
 
-export default class SwarmInit extends BaseCommand<typeof SwarmInit> {
+export default class SwarmInit extends BaseCommand {
   static override summary = 'Initialize a swarm'
   static override description = 'Makes this host the first manager: starts the manager in the background and registers the local engine as a node.'
   static override examples = ['<%= config.bin %> swarm init --advertise-addr 10.0.0.1']

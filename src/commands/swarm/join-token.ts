@@ -4,7 +4,7 @@ import { joinInstructions } from '../../lib/cli/join-message.js'
 import { InvalidArgumentError } from '../../lib/errors/index.js'
 import type { Swarm } from '../../lib/types/index.js'
 
-export default class SwarmJoinToken extends BaseCommand<typeof SwarmJoinToken> {
+export default class SwarmJoinToken extends BaseCommand {
   static override summary = 'Manage join tokens'
   static override args = {
     role: Args.string({ description: 'worker or manager', required: true }),

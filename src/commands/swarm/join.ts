@@ -4,7 +4,7 @@ import { engineFlags, engineRefFromFlags } from '../../lib/cli/engine-flags.js'
 import { readContext } from '../../lib/config/context.js'
 import { FailedPreconditionError } from '../../lib/errors/index.js'
 
-export default class SwarmJoin extends BaseCommand<typeof SwarmJoin> {
+export default class SwarmJoin extends BaseCommand {
   static override summary = 'Join a swarm as a node and/or manager'
   static override examples = ['<%= config.bin %> swarm join --token SWMTKN-1-… --engine tcp://10.0.0.12:2375 10.0.0.1:2377']
 

@@ -4,7 +4,7 @@ import { BaseCommand } from '../../lib/cli/base.js'
 import { dataPaths, readContext, readManagerConfig } from '../../lib/config/index.js'
 import { FailedPreconditionError } from '../../lib/errors/index.js'
 
-export default class SwarmLeave extends BaseCommand<typeof SwarmLeave> {
+export default class SwarmLeave extends BaseCommand {
   static override summary = 'Leave the swarm'
   static override flags = {
     force: Flags.boolean({ char: 'f', description: 'Force this node to leave the swarm, ignoring warnings' }),

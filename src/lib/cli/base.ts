@@ -1,15 +1,12 @@
 // The base of every tsw command: --data-dir and --host, one client, and
 // errors printed the docker way (to stderr, exit code 1).
-import { Command, Flags, type Interfaces } from '@oclif/core'
+import { Command, Flags } from '@oclif/core'
 import { resolveDataDir } from '../config/paths.js'
-import { ApiError } from '../client/client.js'
 import { clientFor } from '../client/connect.js'
 import type { ManagerClient } from '../client/client.js'
-import { TswError } from '../errors/index.js'
+import { describeError, isUserError } from './errors.js'
 
-export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
-
-export abstract class BaseCommand<T extends typeof Command = typeof Command> extends Command {
+export abstract class BaseCommand extends Command {
   static override baseFlags = {
     'data-dir': Flags.string({
       description: 'where this host keeps its tsw state (default /var/lib/tsw as root, ~/.tsw otherwise)',
@@ -43,8 +40,15 @@ export abstract class BaseCommand<T extends typeof Command = typeof Command> ext
   }
 
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
-    if (err instanceof TswError) {
-      process.stderr.write(`${err instanceof ApiError ? 'Error response from daemon: ' : 'Error: '}${err.message}\n`)
+    if (isUserError(err)) {
+      process.stderr.write(describeError(err) + '\n')
+      process.exitCode = 1
+      return
+    }
+    if ('parse' in err) {
+      // A flag or argument error: say what is wrong in a line or two, as docker does, not a page of usage.
+      const what = err.message.split('\n').filter((l) => l.trim() && !l.includes('See more help')).slice(0, 2).join('\n')
+      process.stderr.write(`${what.replace(/^ *›? *Error: */, '')}\nSee '${this.config.bin} ${this.id?.replace(/:/g, ' ') ?? ''} --help'.\n`)
       process.exitCode = 1
       return
     }

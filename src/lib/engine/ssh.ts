@@ -3,7 +3,7 @@
 // on the remote, unlike dockerode's own protocol: 'ssh').
 
 import http from 'node:http'
-import type { Duplex } from 'node:stream'
+import { Duplex } from 'node:stream'
 import type { Client, ClientChannel, ConnectConfig } from 'ssh2'
 
 /** How to reach the remote socket. */
@@ -105,7 +105,10 @@ export class SshTunnel {
         reject(err)
       })
       client.on('close', () => {
-        if (this.client === client) this.client = undefined
+        if (this.client === client) {
+          this.client = undefined
+          this.notifyDrop()
+        }
         if (!ready) {
           this.connecting = undefined
           reject(new Error('ssh: connection closed during handshake'))
@@ -116,17 +119,23 @@ export class SshTunnel {
     return this.connecting
   }
 
-  /** Calls fn whenever a connection is given up (disconnect, close, dead channel open). */
+  /** Calls fn whenever the live connection goes (dropped by either side, or given up as dead). */
   onDrop(fn: () => void): void {
     this.dropListeners.push(fn)
   }
 
   private drop(client: Client): void {
-    if (this.client === client) this.client = undefined
-    for (const fn of this.dropListeners) fn()
+    if (this.client === client) {
+      this.client = undefined
+      this.notifyDrop()
+    }
     client.end()
     // end() waits for the peer; destroy the socket if it does not answer.
     setTimeout(() => client.destroy(), 1000).unref()
+  }
+
+  private notifyDrop(): void {
+    for (const fn of this.dropListeners) fn()
   }
 }
 
@@ -170,11 +179,18 @@ export class SshAgent extends http.Agent {
   }
 }
 
-// The http client calls these net.Socket methods on its connections.
+// The http client calls these net.Socket methods on its connections, and
+// expects destroy() to set `destroyed` (the agent skips destroyed free sockets);
+// ssh2's destroy() only sends EOF and CHANNEL_CLOSE.
 function socketLike(channel: ClientChannel): Duplex {
   const s = channel as ClientChannel & Record<string, unknown>
   for (const name of ['setKeepAlive', 'setNoDelay', 'setTimeout', 'ref', 'unref']) {
     if (typeof s[name] !== 'function') s[name] = function (this: unknown) { return this }
+  }
+  const closeChannel = channel.destroy.bind(channel)
+  ;(channel as Duplex).destroy = function (this: Duplex, err?: Error) {
+    closeChannel()
+    return Duplex.prototype.destroy.call(this, err)
   }
   return channel
 }

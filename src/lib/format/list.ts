@@ -28,9 +28,13 @@ function finalFormat(format: string): string {
 }
 
 /** The row with its keys sorted: docker marshals a row context as a Go map, so `{{json .}}` lists keys in order. */
-function sorted(row: object): Record<string, unknown> {
+function sorted(row: object): object {
+  const keys = Object.keys(row)
+  if (keys.every((k, i) => i === 0 || keys[i - 1] <= k)) return row
   const r = row as Record<string, unknown>
-  return Object.fromEntries(Object.keys(r).sort().map((k) => [k, r[k]]))
+  const out: Record<string, unknown> = {}
+  for (const k of keys.sort()) out[k] = r[k]
+  return out
 }
 
 /**

@@ -1,5 +1,6 @@
 // Terminal cell width of text, as go-runewidth (used by docker's tabwriter) counts it.
 
+// eslint-disable-next-line no-misleading-character-class
 const ZERO = /[\p{Mn}\p{Me}\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufe00-\ufe0f\ufeff]/u
 // East Asian Wide/Fullwidth blocks and the emoji planes.
 const WIDE: [number, number][] = [

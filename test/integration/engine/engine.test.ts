@@ -1,10 +1,10 @@
 // connectEngine/probeEngine/pingEngine against the lab's real engines (tcp, unix,
 // ssh through the lab sshd on node02) and a throwaway mTLS server for TLS.
 
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import https from 'node:https'
-import net, { type AddressInfo } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -14,9 +14,9 @@ import type { EngineRef } from '../../../src/lib/types/index.js'
 
 const LAB = '/var/lib/tsw-lab'
 const SSH_KEY = readFileSync(`${LAB}/ssh/id_ed25519`, 'utf8')
-// The lab's sshd on node02; see useSshd() for when it refuses stream forwarding.
-let SSHD = '10.213.0.12:22'
-const node02Ssh = (): EngineRef => ({ URL: `ssh://root@${SSHD}?socket=${LAB}/node02/docker.sock`, SSHKey: SSH_KEY })
+// The lab's sshd on node02 (it needs `AllowTcpForwarding local`: under "no", OpenSSH denies streamlocal forwards too).
+const SSHD = '10.213.0.12:22'
+const NODE02_SSH: EngineRef = { URL: `ssh://root@${SSHD}?socket=${LAB}/node02/docker.sock`, SSHKey: SSH_KEY }
 
 const open: EngineConnection[] = []
 async function connect(ref: EngineRef, timeoutMs?: number): Promise<EngineConnection> {
@@ -25,27 +25,6 @@ async function connect(ref: EngineRef, timeoutMs?: number): Promise<EngineConnec
   return conn
 }
 afterAll(() => { for (const conn of open) conn.close() })
-
-/** A TCP port free on host just now. */
-async function freePort(host: string): Promise<number> {
-  const server = net.createServer()
-  await new Promise<void>((resolve) => server.listen(0, host, resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
-
-/** Resolves once host:port accepts connections (5 s at most). */
-async function waitListening(host: string, port: number): Promise<void> {
-  for (let i = 0; i < 50; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, host, () => { s.destroy(); resolve(true) }).on('error', () => resolve(false))
-    })
-    if (ok) return
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  throw new Error(`nothing listens on ${host}:${port}`)
-}
 
 /** Runs fn and returns its rejection and how long it took. */
 async function failure(fn: () => Promise<unknown>): Promise<{ err: Error; ms: number }> {
@@ -108,42 +87,8 @@ describe('tcp and unix engines', () => {
 })
 
 describe('ssh engines', () => {
-  let sshd: ChildProcess | undefined
-  let sshdDir: string | undefined
-  beforeAll(async () => {
-    // OpenSSH denies streamlocal forwarding under `AllowTcpForwarding no` (it only
-    // grants "permit all" for local forwards when TCP forwarding is allowed). If
-    // the lab's sshd is configured so, run a private one with the lab's keys.
-    const conn = await connectEngine(node02Ssh())
-    try {
-      await pingEngine(conn, 10_000)
-      return
-    } catch (err) {
-      if (!/Channel open failure/.test((err as Error).message)) throw err
-    } finally {
-      conn.close()
-    }
-    console.warn('the lab sshd on 10.213.0.12 refuses stream forwarding (AllowTcpForwarding no): ' +
-      'using a private sshd; fix test/lab/lab.sh with AllowTcpForwarding local')
-    sshdDir = mkdtempSync(join(tmpdir(), 'tsw-sshd-'))
-    const port = await freePort('10.213.0.1')
-    writeFileSync(join(sshdDir, 'sshd_config'), [
-      `ListenAddress 10.213.0.1:${port}`, `HostKey ${LAB}/ssh/host_ed25519`, 'PidFile none',
-      `AuthorizedKeysFile ${LAB}/ssh/authorized_keys`, 'PasswordAuthentication no',
-      'KbdInteractiveAuthentication no', 'PermitRootLogin prohibit-password',
-      'AllowStreamLocalForwarding yes', 'AllowTcpForwarding local', 'UsePAM no', 'StrictModes no', '',
-    ].join('\n'))
-    sshd = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', join(sshdDir, 'sshd_config')], { stdio: 'ignore' })
-    SSHD = `10.213.0.1:${port}`
-    await waitListening('10.213.0.1', port)
-  })
-  afterAll(() => {
-    sshd?.kill()
-    if (sshdDir) rmSync(sshdDir, { recursive: true, force: true })
-  })
-
   it('probes node02 over ssh', async () => {
-    const conn = await connect(node02Ssh())
+    const conn = await connect(NODE02_SSH)
     const info = await probeEngine(conn, 10_000)
     expect(info.Hostname).toBe('node02')
     const viaUnix = await probeEngine(await connect({ URL: `unix://${LAB}/node02/docker.sock` }), 5000)
@@ -156,7 +101,7 @@ describe('ssh engines', () => {
   })
 
   it('20 sequential version() calls share one SSH connection', async () => {
-    const conn = await connect(node02Ssh())
+    const conn = await connect(NODE02_SSH)
     await conn.docker.version() // connects
     const start = Date.now()
     for (let i = 0; i < 20; i++) expect((await conn.docker.version()).ApiVersion).toMatch(/^1\.\d+/)
@@ -166,17 +111,36 @@ describe('ssh engines', () => {
   })
 
   it('concurrent first requests share one SSH connection', async () => {
-    const conn = await connect(node02Ssh())
+    const conn = await connect(NODE02_SSH)
     await Promise.all(Array.from({ length: 8 }, () => pingEngine(conn, 10_000)))
     expect(conn.tunnel?.connections).toBe(1)
   })
 
   it('reconnects after the SSH connection drops', async () => {
-    const conn = await connect(node02Ssh())
+    const conn = await connect(NODE02_SSH)
     await pingEngine(conn, 10_000)
     conn.tunnel!.disconnect()
     await pingEngine(conn, 10_000)
     expect(conn.tunnel?.connections).toBe(2)
+  })
+
+  it('streams events while other requests run on the same connection', async () => {
+    const conn = await connect(NODE02_SSH)
+    const name = `tsw-engine-test-${process.pid}`
+    const events = await conn.docker.getEvents({ filters: { type: ['network'], network: [name] } }) as NodeJS.ReadableStream & { destroy(): void }
+    let seen = ''
+    const created = new Promise<void>((resolve) => events.on('data', (chunk: Buffer) => {
+      seen += chunk.toString()
+      if (seen.includes('"create"')) resolve()
+    }))
+    const network = await conn.docker.createNetwork({ Name: name })
+    try {
+      await created
+    } finally {
+      await network.remove()
+      events.destroy()
+    }
+    expect(conn.tunnel?.connections).toBe(1)
   })
 
   it('a wrong remote socket is UnavailableError naming it', async () => {
@@ -198,7 +162,7 @@ describe('ssh engines', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tsw-sshkey-'))
     try {
       execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'k')])
-      const conn = await connect({ ...node02Ssh(), SSHKey: readFileSync(join(dir, 'k'), 'utf8') })
+      const conn = await connect({ ...NODE02_SSH, SSHKey: readFileSync(join(dir, 'k'), 'utf8') })
       const { err } = await failure(() => pingEngine(conn, 10_000))
       expect(err).toBeInstanceOf(UnavailableError)
       expect(err.message).toMatch(/authentication/i)
@@ -215,7 +179,7 @@ describe('ssh engines', () => {
   })
 
   it('refuses requests after close()', async () => {
-    const conn = await connect(node02Ssh())
+    const conn = await connect(NODE02_SSH)
     await pingEngine(conn, 10_000)
     conn.close()
     await expect(pingEngine(conn, 2000)).rejects.toThrow(UnavailableError)

@@ -1,18 +1,24 @@
 // /nodes…: list, inspect, update, remove.
 import {
-  filterNodes, NODE_FILTERS, parseFilters, parseVersion, removeNode, resolveNode, updateNode, validateNodeSpec,
+  filterNodes, getSwarm, NODE_FILTERS, parseFilters, parseVersion, removeNode, resolveNode, updateNode, validateNodeSpec,
 } from '../../cluster/index.js'
 import type { Node } from '../../types/index.js'
 import type { ApiContext } from '../context.js'
 import type { Router } from '../router.js'
 
 export function nodeRoutes(router: Router, ctx: ApiContext): void {
+  // Nodes carry the swarm's TLS info, as swarm reports it on every node.
+  const withTLS = async (nodes: Node[]) => {
+    const { TLSInfo } = await getSwarm(ctx.store)
+    return nodes.map((n) => ({ ...n, Description: { ...n.Description, TLSInfo } }))
+  }
+
   router.add('GET', '/nodes', async (req) => {
     const filters = parseFilters(req.query.get('filters'), NODE_FILTERS)
-    return { body: filterNodes(await ctx.store.list<Node>('node'), filters) }
+    return { body: await withTLS(filterNodes(await ctx.store.list<Node>('node'), filters)) }
   })
 
-  router.add('GET', '/nodes/:id', async (req) => ({ body: await resolveNode(ctx.store, req.params.id) }))
+  router.add('GET', '/nodes/:id', async (req) => ({ body: (await withTLS([await resolveNode(ctx.store, req.params.id)]))[0] }))
 
   router.add('POST', '/nodes/:id/update', async (req) => {
     const version = parseVersion(req.query.get('version'), 'node')

@@ -138,7 +138,7 @@ export function execute(src: string, nodes: Node[], data: unknown, opts: ExecOpt
           if (body) walk(node.k === 'with' && truth(v) ? v : dot, body)
         }
       }
-      vars.length = mark
+      if (vars.length !== mark) vars.length = mark
     }
   }
 

@@ -73,7 +73,9 @@ function index(item: unknown, ...keys: unknown[]): unknown {
 
 /** Go's strings.Title: upper-cases the first letter of each word. */
 function title(s: string): string {
-  return s.replace(/(^|[^\p{L}\p{N}_'])(\p{Ll})/gu, (_m, sep: string, c: string) => sep + c.toUpperCase())
+  // Separators as Go sees them: ASCII other than letters, digits and '_', and white space.
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/(^|[\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f\s])(\p{Ll})/gu, (_m, sep: string, c: string) => sep + c.toUpperCase())
 }
 
 const ident = (v: unknown): unknown => v

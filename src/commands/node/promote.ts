@@ -1,0 +1,23 @@
+import { Args } from '@oclif/core'
+import { BaseCommand } from '../../lib/cli/base.js'
+import { eachArg } from '../../lib/cli/errors.js'
+import { updateNodeSpec } from '../../lib/cli/nodes.js'
+
+export default class NodePromote extends BaseCommand {
+  static override summary = 'Promote one or more nodes to manager in the swarm'
+  static override strict = false
+  static override args = { node: Args.string({ description: 'NODE', required: true }) }
+
+  async run(): Promise<void> {
+    const { argv, flags } = await this.parse(NodePromote)
+    const client = this.client(flags)
+    await eachArg(argv as string[], async (ref) => {
+      let already = false
+      await updateNodeSpec(client, ref, (spec) => {
+        already = spec.Role === 'manager'
+        spec.Role = 'manager'
+      })
+      return already ? `Node ${ref} is already a manager.` : `Node ${ref} promoted to a manager in the swarm.`
+    }, (s) => this.out(s))
+  }
+}

@@ -1,0 +1,37 @@
+// How the CLI words errors: the manager's answers as docker prints a daemon's.
+import { ApiError } from '../client/client.js'
+import { TswError } from '../errors/index.js'
+
+/** The line printed for an error. */
+export function describeError(err: unknown): string {
+  if (err instanceof ApiError) return `Error response from daemon: ${err.message}`
+  if (err instanceof MultiError) return err.message
+  if (err instanceof Error && err.name === 'TemplateError') return err.message
+  return `Error: ${err instanceof Error ? err.message : String(err)}`
+}
+
+/** Whether the CLI prints this error itself (else oclif does). */
+export function isUserError(err: unknown): boolean {
+  return err instanceof TswError || err instanceof MultiError || (err instanceof Error && err.name === 'TemplateError')
+}
+
+/** Several failures of one command, reported together. */
+export class MultiError extends Error {
+  constructor(readonly lines: string[]) {
+    super(lines.join('\n'))
+  }
+}
+
+/** Runs `fn` for every argument, printing what it returns; failures are reported together at the end, as docker does. */
+export async function eachArg(args: string[], fn: (arg: string) => Promise<string | undefined>, out: (s: string) => void): Promise<void> {
+  const errors: string[] = []
+  for (const arg of args) {
+    try {
+      const line = await fn(arg)
+      if (line !== undefined) out(line + '\n')
+    } catch (err) {
+      errors.push(describeError(err))
+    }
+  }
+  if (errors.length) throw new MultiError(errors)
+}
