@@ -1,0 +1,45 @@
+import type { Labels, StoredObject } from './common.js'
+import type { PortConfig, TaskSpec } from './service.js'
+
+/** SwarmKit's task states, in the order a task moves through them (never backwards). */
+export const TASK_STATES = [
+  'new', 'pending', 'assigned', 'accepted', 'preparing', 'ready', 'starting', 'running',
+  'complete', 'shutdown', 'failed', 'rejected', 'remove', 'orphaned',
+] as const
+
+export type TaskState = (typeof TASK_STATES)[number]
+
+export interface TaskStatus {
+  Timestamp: string
+  State: TaskState
+  Message: string
+  Err?: string
+  ContainerStatus?: { ContainerID?: string; PID?: number; ExitCode?: number }
+  PortStatus?: { Ports?: PortConfig[] }
+}
+
+/** A task, exactly as GET /tasks returns it. */
+export interface Task extends StoredObject {
+  Name?: string
+  Labels: Labels
+  Spec: TaskSpec
+  ServiceID: string
+  /** Replicated services: the slot 1..N; global services have none. */
+  Slot?: number
+  NodeID?: string
+  Status: TaskStatus
+  DesiredState: TaskState
+  /** Version of the service spec the task was made from. */
+  SpecVersion?: { Index: number }
+  NetworksAttachments?: Array<{ Network: { ID: string }; Addresses: string[] }>
+}
+
+/** Index of a state in the task model (for "at least running" comparisons). */
+export function stateIndex(state: TaskState): number {
+  return TASK_STATES.indexOf(state)
+}
+
+/** Whether a task has stopped for good (complete, shutdown, failed, rejected, remove, orphaned). */
+export function isTerminal(state: TaskState): boolean {
+  return stateIndex(state) >= stateIndex('complete')
+}
