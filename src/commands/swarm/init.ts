@@ -29,7 +29,16 @@ export default class SwarmInit extends BaseCommand {
       heartbeatMs: parseDuration(flags['dispatcher-heartbeat'], 'dispatcher-heartbeat'),
       certExpiryDays: Math.max(1, Math.round(parseDuration(flags['cert-expiry'], 'cert-expiry') / 86_400_000)),
     })
-    await startDaemon(dataDir, process.argv[1])
+    try {
+      await startDaemon(dataDir, process.argv[1])
+    } catch (err) {
+      // Nothing half-made stays behind: the next init starts clean.
+      const { rmSync } = await import('node:fs')
+      const { dataPaths } = await import('../../lib/config/paths.js')
+      const p = dataPaths(dataDir)
+      for (const f of [p.manager, p.tls, p.context]) rmSync(f, { recursive: true, force: true })
+      throw err
+    }
     this.out(`Swarm initialized: current node (${result.nodeId}) is now a manager.\n\n`)
     this.out(joinInstructions('worker', result.workerToken, result.managerAddr))
     this.out(`To add a manager to this swarm, run 'tsw swarm join-token manager' and follow the instructions.\n`)
