@@ -9,6 +9,10 @@ export interface ApiContext {
   config: ManagerConfig
   ca: CertAndKey
   engines: EnginePool
+  /** Checks that an image can be had (pulled or found) on some ready engine; throws with the reason when not. */
+  checkImage(image: string): Promise<void>
+  /** Streams a task's container logs as docker's multiplexed frames, each line prefixed with the task's details. */
+  taskLogs(task: import('../types/index.js').Task, opts: LogOptions, out: NodeJS.WritableStream, signal: AbortSignal): Promise<void>
   /** Stops the manager; with `wipe`, its state is deleted (swarm leave --force). */
   shutdown(wipe: boolean): void
 }
@@ -16,4 +20,12 @@ export interface ApiContext {
 /** host:port other nodes reach this manager at. */
 export function managerAddr(ctx: ApiContext): string {
   return `${ctx.config.AdvertiseAddr}:${ctx.config.AdvertisePort}`
+}
+
+export interface LogOptions {
+  follow: boolean
+  tail?: number
+  timestamps: boolean
+  details: boolean
+  since?: number
 }

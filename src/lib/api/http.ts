@@ -27,6 +27,8 @@ export interface ApiResponse {
   body?: unknown
   text?: string
   headers?: Record<string, string>
+  /** Streams the body itself (logs); called after the status line and headers are sent. */
+  stream?: (res: ServerResponse) => Promise<void>
 }
 
 /** Reads and parses a JSON request body (empty body → undefined). */
@@ -45,6 +47,11 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
 /** Sends an answer the way dockerd does: JSON with a trailing newline. */
 export function send(res: ServerResponse, answer: ApiResponse, headOnly = false): void {
   const headers: Record<string, string> = { 'Api-Version': API_VERSION, Server: SERVER, ...answer.headers }
+  if (answer.stream) {
+    res.writeHead(answer.status ?? 200, { 'Content-Type': 'application/vnd.docker.multiplexed-stream', ...headers })
+    answer.stream(res).catch(() => undefined).finally(() => res.end())
+    return
+  }
   let payload = ''
   if (answer.text !== undefined) {
     payload = answer.text

@@ -6,11 +6,12 @@ import type { ApiContext } from './context.js'
 import { Router } from './router.js'
 import { joinRoutes } from './routes/join.js'
 import { nodeRoutes } from './routes/nodes.js'
+import { serviceRoutes } from './routes/services.js'
 import { swarmRoutes } from './routes/swarm.js'
 import { systemRoutes } from './routes/system.js'
 import { createApiServer, type ServerTls } from './server.js'
 
-export type { ApiContext } from './context.js'
+export type { ApiContext, LogOptions } from './context.js'
 export { ADMIN_OU } from './authorize.js'
 export { TSW_VERSION } from './routes/system.js'
 
@@ -20,6 +21,7 @@ export function buildApiServer(ctx: ApiContext, tls: ServerTls): Server {
   systemRoutes(router, ctx)
   swarmRoutes(router, ctx)
   nodeRoutes(router, ctx)
+  serviceRoutes(router, ctx)
   joinRoutes(router, ctx)
   return createApiServer(tls, router, authorizer(ctx.store))
 }

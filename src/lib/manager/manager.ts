@@ -7,6 +7,9 @@ import { buildApiServer, type ApiContext } from '../api/index.js'
 import { loadCA } from '../cluster/index.js'
 import { dataPaths, readManagerConfig, type ManagerConfig } from '../config/index.js'
 import { Dispatcher, EnginePool } from '../dispatcher/index.js'
+import { Executor } from '../executor/agent.js'
+import { Orchestrator, Updater } from '../orchestrator/index.js'
+import { SchedulerLoop } from '../scheduler/loop.js'
 import { FailedPreconditionError } from '../errors/index.js'
 import { modify, SqliteStore, type Store } from '../store/index.js'
 import type { Node } from '../types/index.js'
@@ -24,6 +27,7 @@ export class Manager {
   private store?: Store
   private server?: Server
   private dispatcher?: Dispatcher
+  private loops: Array<{ start(): void; stop(): void }> = []
   private readonly engines = new EnginePool()
   private readonly log: (msg: string) => void
   private stopping?: Promise<void>
@@ -43,8 +47,11 @@ export class Manager {
     const store = (this.store = new SqliteStore(paths.db))
     const ca = await loadCA(store)
     await this.markLeader(store, config)
+    const executor = new Executor({ store, engines: this.engines, clusterId: config.ClusterID, log: this.log })
     const ctx: ApiContext = {
       store, config, ca, engines: this.engines,
+      checkImage: (image) => executor.checkImage(image),
+      taskLogs: (task, opts, out, signal) => executor.taskLogs(task, opts, out, signal),
       shutdown: (wipe) => void this.stop().then(() => {
         if (wipe) for (const p of [paths.manager, paths.tls, paths.context]) rmSync(p, { recursive: true, force: true })
         process.exit(0)
@@ -60,6 +67,13 @@ export class Manager {
     })
     this.dispatcher = new Dispatcher({ store, engines: this.engines, periodMs: heartbeatMs, log: this.log })
     this.dispatcher.start()
+    this.loops = [
+      new Orchestrator({ store, log: this.log }),
+      new SchedulerLoop({ store, log: this.log }),
+      executor,
+      new Updater({ store, log: this.log }),
+    ]
+    for (const loop of this.loops) loop.start()
     this.log(`manager ${config.NodeID} of swarm ${config.ClusterID} listening on ${config.ListenAddr} (heartbeat ${heartbeatMs} ms)`)
   }
 
@@ -67,6 +81,7 @@ export class Manager {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.dispatcher?.stop()
+      for (const loop of this.loops) loop.stop()
       this.engines.closeAll()
       await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()))
       this.server?.closeAllConnections()

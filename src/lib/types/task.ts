@@ -32,6 +32,8 @@ export interface Task extends StoredObject {
   /** Version of the service spec the task was made from. */
   SpecVersion?: { Index: number }
   NetworksAttachments?: Array<{ Network: { ID: string }; Addresses: string[] }>
+  /** tsw: the service's host-mode ports when the task was made (they are part of what it runs). */
+  HostPorts?: PortConfig[]
 }
 
 /** Index of a state in the task model (for "at least running" comparisons). */

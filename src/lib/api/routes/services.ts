@@ -1,0 +1,102 @@
+// /services… and /tasks…: create, list, inspect, update (and roll back),
+// remove, logs.
+import {
+  createService, filterServices, filterTasks, parseFilters, parseVersion, resolveService,
+  SERVICE_FILTERS, serviceStatus, TASK_FILTERS, updateService, validateServiceSpec,
+} from '../../cluster/index.js'
+import { InvalidArgumentError, NotFoundError } from '../../errors/index.js'
+import { modify } from '../../store/index.js'
+import type { Node, Service, Task } from '../../types/index.js'
+import type { ApiContext, LogOptions } from '../context.js'
+import type { ApiRequest } from '../http.js'
+import type { Router } from '../router.js'
+
+export function serviceRoutes(router: Router, ctx: ApiContext): void {
+  const { store } = ctx
+  const flag = (req: ApiRequest, name: string) => ['1', 'true'].includes(req.query.get(name) ?? '')
+
+  router.add('GET', '/services', async (req) => {
+    const filters = parseFilters(req.query.get('filters'), SERVICE_FILTERS)
+    const services = filterServices(await store.list<Service>('service'), filters)
+    if (!flag(req, 'status')) return { body: services }
+    const [tasks, nodes] = await Promise.all([store.list<Task>('task'), store.list<Node>('node')])
+    const eligible = nodes.filter((n) => n.Status.State === 'ready' && n.Spec.Availability === 'active').length
+    return { body: services.map((s) => ({ ...s, ServiceStatus: serviceStatus(s, tasks, eligible) })) }
+  })
+
+  router.add('POST', '/services/create', async (req) => {
+    const spec = validateServiceSpec(req.body)
+    await ctx.checkImage(spec.TaskTemplate.ContainerSpec.Image)
+    const service = await createService(store, spec)
+    return { status: 201, body: { ID: service.ID, Warnings: null } }
+  })
+
+  router.add('GET', '/services/:id', async (req) => ({ body: await resolveService(store, req.params.id) }))
+
+  router.add('POST', '/services/:id/update', async (req) => {
+    const version = parseVersion(req.query.get('version'), 'service')
+    const service = await resolveService(store, req.params.id)
+    const rollback = req.query.get('rollback') === 'previous'
+    const spec = rollback ? service.Spec : validateServiceSpec(req.body)
+    if (!rollback && spec.TaskTemplate.ContainerSpec.Image !== service.Spec.TaskTemplate.ContainerSpec.Image) {
+      await ctx.checkImage(spec.TaskTemplate.ContainerSpec.Image)
+    }
+    await updateService(store, service, version, spec, rollback)
+    return { body: { Warnings: null } }
+  })
+
+  router.add('DELETE', '/services/:id', async (req) => {
+    const service = await resolveService(store, req.params.id)
+    await store.delete('service', service.ID)
+    // Its tasks are stopped by the orchestrator and removed once stopped.
+    for (const t of (await store.list<Task>('task')).filter((x) => x.ServiceID === service.ID)) {
+      await modify<Task>(store, 'task', t.ID, (x) => { x.DesiredState = 'remove' })
+    }
+    return { status: 200 }
+  })
+
+  router.add('GET', '/tasks', async (req) => {
+    const filters = parseFilters(req.query.get('filters'), TASK_FILTERS)
+    const [tasks, services, nodes] = await Promise.all([store.list<Task>('task'), store.list<Service>('service'), store.list<Node>('node')])
+    const nodeIds = (ref: string) => nodes.filter((n) => n.ID === ref || n.Description.Hostname === ref || n.ID.startsWith(ref)).map((n) => n.ID)
+    return { body: filterTasks(tasks, filters, services, nodeIds) }
+  })
+
+  router.add('GET', '/tasks/:id', async (req) => {
+    const tasks = await store.list<Task>('task')
+    const task = tasks.find((t) => t.ID === req.params.id) ?? single(tasks.filter((t) => t.ID.startsWith(req.params.id)), req.params.id)
+    return { body: task }
+  })
+
+  const logs = (tasksOf: (req: ApiRequest) => Promise<Task[]>) => async (req: ApiRequest) => {
+    if (!flag(req, 'stdout') && !flag(req, 'stderr')) throw new InvalidArgumentError('Bad parameters: you must choose at least one stream')
+    const tail = req.query.get('tail')
+    const opts: LogOptions = {
+      follow: flag(req, 'follow'), timestamps: flag(req, 'timestamps'), details: flag(req, 'details'),
+      tail: tail && tail !== 'all' ? Number(tail) : undefined,
+      since: req.query.get('since') ? Number(req.query.get('since')) : undefined,
+    }
+    const tasks = (await tasksOf(req)).filter((t) => t.NodeID && t.Status.ContainerStatus?.ContainerID)
+    return {
+      stream: async (res: import('node:http').ServerResponse) => {
+        const abort = new AbortController()
+        res.on('close', () => abort.abort())
+        await Promise.allSettled(tasks.map((t) => ctx.taskLogs(t, opts, res, abort.signal)))
+      },
+    }
+  }
+  router.add('GET', '/services/:id/logs', logs(async (req) => {
+    const service = await resolveService(store, req.params.id)
+    return (await store.list<Task>('task')).filter((t) => t.ServiceID === service.ID)
+  }))
+  router.add('GET', '/tasks/:id/logs', logs(async (req) => {
+    const tasks = await store.list<Task>('task')
+    return [tasks.find((t) => t.ID === req.params.id) ?? single(tasks.filter((t) => t.ID.startsWith(req.params.id)), req.params.id)]
+  }))
+
+}
+
+function single(tasks: Task[], ref: string): Task {
+  if (tasks.length === 1) return tasks[0]
+  throw new NotFoundError(tasks.length > 1 ? `task ${ref} is ambiguous (${tasks.length} matches found)` : `task ${ref} not found`)
+}

@@ -1,0 +1,55 @@
+// Docker's flag habits that oclif lacks, applied to argv before parsing:
+// - `service create IMAGE [COMMAND] [ARG...]` stops reading flags at IMAGE
+//   (cobra's SetInterspersed(false)), so `create alpine sh -c 'x'` passes -c to sh;
+// - booleans take `--flag=true|false` (`update --tty=false`).
+
+/** The bits of an oclif flag definition this needs. */
+export interface FlagShape {
+  type: string
+  char?: string
+  allowNo?: boolean
+}
+
+/**
+ * argv rewritten for oclif: `--b=true` → `--b`, `--b=false` → `--no-b` (or
+ * dropped when b has no --no- form); with `stopAtFirstArg`, a `--` after the
+ * first positional argument so that everything after it stays an argument.
+ */
+export function normalizeArgv(argv: string[], flags: Record<string, FlagShape>, stopAtFirstArg: boolean): string[] {
+  const byChar = new Map<string, FlagShape>()
+  for (const f of Object.values(flags)) if (f.char) byChar.set(f.char, f)
+  const out: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    if (a === '--') return [...out, ...argv.slice(i)]
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=')
+      const name = a.slice(2, eq < 0 ? undefined : eq)
+      const flag = flags[name]
+      if (flag?.type === 'boolean' && eq >= 0) {
+        const v = a.slice(eq + 1).toLowerCase()
+        if (['true', '1', 't'].includes(v)) { out.push(`--${name}`); continue }
+        if (['false', '0', 'f'].includes(v)) { if (flag.allowNo) out.push(`--no-${name}`); continue }
+      }
+      out.push(a)
+      // A value flag written `--flag value` takes the next word.
+      if (flag && flag.type !== 'boolean' && eq < 0 && i + 1 < argv.length) out.push(argv[++i])
+      continue
+    }
+    if (a.startsWith('-') && a.length > 1) {
+      out.push(a)
+      // -abc: booleans until a value flag, which takes the rest of the word or the next one.
+      for (let j = 1; j < a.length; j++) {
+        const flag = byChar.get(a[j])
+        if (flag && flag.type !== 'boolean') {
+          if (j === a.length - 1 && i + 1 < argv.length) out.push(argv[++i])
+          break
+        }
+      }
+      continue
+    }
+    out.push(a)
+    if (stopAtFirstArg && i + 1 < argv.length) return [...out, '--', ...argv.slice(i + 1)]
+  }
+  return out
+}

@@ -1,0 +1,23 @@
+// --ulimit as docker reads it (go-units ParseUlimit): "nofile=1024:2048", "nproc=512".
+import type { Ulimit } from '../../../types/index.js'
+
+const NAMES = ['core', 'cpu', 'data', 'fsize', 'locks', 'memlock', 'msgqueue', 'nice', 'nofile', 'nproc', 'rss', 'rtprio', 'rttime', 'sigpending', 'stack']
+
+function int64(s: string): number {
+  if (!/^[+-]?\d+$/.test(s)) throw new Error(`strconv.ParseInt: parsing "${s}": invalid syntax`)
+  return Number(s)
+}
+
+/** The ulimit of "name=soft[:hard]" (hard defaults to soft). Throws Error with docker's words. */
+export function parseUlimit(value: string): Ulimit {
+  const eq = value.indexOf('=')
+  if (eq < 0) throw new Error(`invalid ulimit argument: ${value} (use name=soft[:hard], e.g. nofile=1024:2048)`)
+  const name = value.slice(0, eq)
+  if (!NAMES.includes(name)) throw new Error(`invalid ulimit type: ${name}`)
+  const limits = value.slice(eq + 1).split(':')
+  if (limits.length > 2) throw new Error(`too many limit value arguments - ${value.slice(eq + 1)}, can only have up to two, \`soft[:hard]\``)
+  const soft = int64(limits[0])
+  const hard = limits.length === 2 ? int64(limits[1]) : soft
+  if (hard !== -1 && soft > hard) throw new Error(`ulimit soft limit must be less than or equal to hard limit: ${soft} > ${hard}`)
+  return { Name: name, Soft: soft, Hard: hard }
+}

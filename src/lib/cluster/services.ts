@@ -1,0 +1,134 @@
+// Service operations of the cluster API: validate specs, create, find by ID,
+// name or prefix, update with optimistic concurrency (and rollback), remove.
+import { ConflictError, FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../errors/index.js'
+import { newId } from '../identity/index.js'
+import { parseConstraints } from '../scheduler/constraints.js'
+import type { Store } from '../store/index.js'
+import type { Service, ServiceSpec, Task } from '../types/index.js'
+import { matchLabels, type Filters } from './filters.js'
+
+export const SERVICE_FILTERS = ['id', 'name', 'label', 'mode']
+const NAME_RE = /^[a-zA-Z0-9](?:[a-zA-Z0-9-_.]*[a-zA-Z0-9])?$/
+
+/** Checks a spec sent by a client; returns it with defaults filled. Throws InvalidArgumentError naming the bad part. */
+export function validateServiceSpec(raw: unknown): ServiceSpec {
+  if (!raw || typeof raw !== 'object') throw new InvalidArgumentError('service spec must be a JSON object')
+  const spec = structuredClone(raw) as ServiceSpec
+  if (!spec.Name) spec.Name = ''
+  if (spec.Name && (spec.Name.length > 63 || !NAME_RE.test(spec.Name))) {
+    throw new InvalidArgumentError(`Invalid name "${spec.Name}": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed, at most 63 characters`)
+  }
+  const c = spec.TaskTemplate?.ContainerSpec
+  if (!c?.Image) throw new InvalidArgumentError('ContainerSpec: image reference must be provided')
+  if (spec.Mode?.Replicated && spec.Mode?.Global) throw new InvalidArgumentError('Mode: only one of Replicated and Global may be set')
+  if (!spec.Mode || (!spec.Mode.Replicated && !spec.Mode.Global)) spec.Mode = { Replicated: { Replicas: 1 } }
+  if (spec.Mode.Replicated) {
+    const r = spec.Mode.Replicated.Replicas ?? 1
+    if (!Number.isInteger(r) || r < 0) throw new InvalidArgumentError(`Mode: replicas must be a whole number >= 0, not ${r}`)
+    spec.Mode.Replicated.Replicas = r
+  }
+  parseConstraints(spec.TaskTemplate.Placement?.Constraints ?? [])
+  for (const p of spec.TaskTemplate.Placement?.Preferences ?? []) {
+    if (!p.Spread?.SpreadDescriptor) throw new InvalidArgumentError('Placement: a preference needs Spread.SpreadDescriptor, e.g. node.labels.zone')
+  }
+  for (const p of spec.EndpointSpec?.Ports ?? []) {
+    if (!Number.isInteger(p.TargetPort) || p.TargetPort < 1 || p.TargetPort > 65535) throw new InvalidArgumentError(`EndpointSpec: invalid target port ${p.TargetPort}`)
+    p.Protocol ??= 'tcp'
+    p.PublishMode ??= 'ingress'
+  }
+  const ports = (spec.EndpointSpec?.Ports ?? []).filter((p) => p.PublishedPort)
+  const seen = new Set<string>()
+  for (const p of ports) {
+    const k = `${p.Protocol}/${p.PublishedPort}`
+    if (seen.has(k)) throw new InvalidArgumentError(`EndpointSpec: duplicate published port ${k}`)
+    seen.add(k)
+  }
+  if (spec.Networks?.length && !spec.TaskTemplate.Networks?.length) spec.TaskTemplate.Networks = spec.Networks
+  delete spec.Networks
+  return spec
+}
+
+/** The service named by ID, name or unique ID prefix. Throws NotFoundError as dockerd words it. */
+export async function resolveService(store: Store, ref: string): Promise<Service> {
+  const services = await store.list<Service>('service')
+  const found = services.find((s) => s.ID === ref) ?? services.find((s) => s.Spec.Name === ref)
+  if (found) return found
+  const prefixed = services.filter((s) => ref.length > 0 && s.ID.startsWith(ref))
+  if (prefixed.length === 1) return prefixed[0]
+  if (prefixed.length > 1) throw new NotFoundError(`service ${ref} is ambiguous (${prefixed.length} matches found)`)
+  throw new NotFoundError(`service ${ref} not found`)
+}
+
+/** Stores a new service. Throws ConflictError when the name is taken. */
+export async function createService(store: Store, spec: ServiceSpec): Promise<Service> {
+  const id = newId()
+  if (!spec.Name) spec.Name = randomName()
+  const services = await store.list<Service>('service')
+  if (services.some((s) => s.Spec.Name === spec.Name)) {
+    throw new ConflictError(`rpc error: code = AlreadyExists desc = name conflicts with an existing object: service ${spec.Name} already exists`)
+  }
+  return store.create<Service>('service', {
+    ID: id, Version: { Index: 0 }, CreatedAt: '', UpdatedAt: '', Spec: spec,
+    Endpoint: { Spec: spec.EndpointSpec ?? { Mode: 'vip' }, ...(spec.EndpointSpec?.Ports?.length ? { Ports: spec.EndpointSpec.Ports } : {}) },
+  })
+}
+
+/** Writes a new spec at `version`; with `rollback`, the previous spec comes back. Starts a rolling update when the tasks' spec changed. */
+export async function updateService(store: Store, service: Service, version: number, spec: ServiceSpec, rollback: boolean): Promise<Service> {
+  let next: ServiceSpec = spec
+  if (rollback) {
+    if (!service.PreviousSpec) throw new FailedPreconditionError(`service ${service.Spec.Name} does not have a previous spec`)
+    next = structuredClone(service.PreviousSpec)
+  }
+  if (!!next.Mode?.Global !== !!service.Spec.Mode?.Global) throw new InvalidArgumentError('service mode change is not allowed')
+  if (next.Name !== service.Spec.Name) {
+    throw new InvalidArgumentError(`rpc error: code = Unimplemented desc = renaming services is not supported`)
+  }
+  const changed = JSON.stringify(next.TaskTemplate) !== JSON.stringify(service.Spec.TaskTemplate) ||
+    JSON.stringify(next.EndpointSpec?.Ports ?? []) !== JSON.stringify(service.Spec.EndpointSpec?.Ports ?? [])
+  const now = new Date().toISOString()
+  const updated: Service = {
+    ...service,
+    Spec: next,
+    PreviousSpec: service.Spec,
+    Endpoint: { Spec: next.EndpointSpec ?? { Mode: 'vip' }, ...(next.EndpointSpec?.Ports?.length ? { Ports: next.EndpointSpec.Ports } : {}) },
+  }
+  if (changed || rollback) {
+    updated.UpdateStatus = rollback
+      ? { State: 'rollback_started', StartedAt: now, Message: 'manually requested rollback' }
+      : { State: 'updating', StartedAt: now, Message: 'update in progress' }
+  }
+  return store.update('service', updated, version)
+}
+
+/** Services that pass every filter. */
+export function filterServices(services: Service[], filters: Filters): Service[] {
+  const any = (name: string, test: (v: string) => boolean) => {
+    const values = filters.get(name)
+    return !values || values.length === 0 || values.some(test)
+  }
+  return services.filter((s) =>
+    any('id', (v) => s.ID.startsWith(v)) &&
+    any('name', (v) => s.Spec.Name.startsWith(v)) &&
+    any('mode', (v) => (v === 'global' ? !!s.Spec.Mode?.Global : v === 'replicated' ? !!s.Spec.Mode?.Replicated : false)) &&
+    matchLabels(s.Spec.Labels, filters.get('label') ?? []))
+}
+
+/** Running, desired and completed task counts, as GET /services?status=true reports them. */
+export function serviceStatus(service: Service, tasks: Task[], eligibleNodes: number): NonNullable<Service['ServiceStatus']> {
+  const own = tasks.filter((t) => t.ServiceID === service.ID)
+  const running = own.filter((t) => t.Status.State === 'running' && t.DesiredState === 'running').length
+  const desired = service.Spec.Mode?.Global
+    ? own.filter((t) => t.DesiredState === 'running').length || eligibleNodes
+    : service.Spec.Mode?.Replicated?.Replicas ?? 1
+  return { RunningTasks: running, DesiredTasks: desired, CompletedTasks: own.filter((t) => t.Status.State === 'complete').length }
+}
+
+const ADJ = ['brave', 'calm', 'eager', 'fond', 'happy', 'jolly', 'keen', 'lucid', 'merry', 'nifty', 'quirky', 'sharp', 'tender', 'vivid', 'zen']
+const NOUN = ['babbage', 'curie', 'darwin', 'euler', 'fermi', 'galois', 'hopper', 'knuth', 'lovelace', 'noether', 'pascal', 'ritchie', 'turing', 'wozniak']
+
+/** A docker-style random name (adjective_scientist) for a service created without --name. */
+function randomName(): string {
+  const pick = (a: string[]) => a[Math.floor(Math.random() * a.length)]
+  return `${pick(ADJ)}_${pick(NOUN)}`
+}

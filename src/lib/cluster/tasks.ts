@@ -1,0 +1,32 @@
+// Task listing for GET /tasks: docker's task filters.
+import { isDirty } from '../orchestrator/task.js'
+import type { Service, Task } from '../types/index.js'
+import { matchLabels, type Filters } from './filters.js'
+
+export const TASK_FILTERS = ['id', 'name', 'service', 'node', 'label', 'desired-state', '_up-to-date']
+
+/** Tasks that pass every filter. `service` and `node` take IDs (names are resolved by `resolve`). */
+export function filterTasks(tasks: Task[], filters: Filters, services: Service[], nodeIds: (ref: string) => string[]): Task[] {
+  const serviceIds = (ref: string) => services.filter((s) => s.ID === ref || s.Spec.Name === ref || s.ID.startsWith(ref)).map((s) => s.ID)
+  const nameOf = (t: Task) => {
+    const s = services.find((x) => x.ID === t.ServiceID)
+    return `${s?.Spec.Name ?? ''}.${t.Slot ?? t.NodeID}`
+  }
+  // The docker CLI's progress display asks for tasks that run the service's current spec.
+  const upToDate = (t: Task) => {
+    const s = services.find((x) => x.ID === t.ServiceID)
+    return !!s && !isDirty(t, s)
+  }
+  const any = (name: string, test: (v: string) => boolean) => {
+    const values = filters.get(name)
+    return !values || values.length === 0 || values.some(test)
+  }
+  return tasks.filter((t) =>
+    any('id', (v) => t.ID.startsWith(v)) &&
+    any('name', (v) => nameOf(t).startsWith(v)) &&
+    any('service', (v) => serviceIds(v).includes(t.ServiceID)) &&
+    any('node', (v) => !!t.NodeID && nodeIds(v).includes(t.NodeID)) &&
+    any('desired-state', (v) => t.DesiredState === v || (v === 'running' && t.DesiredState === 'ready')) &&
+    any('_up-to-date', (v) => (v === 'true' || v === '1') === upToDate(t)) &&
+    matchLabels(t.Labels, filters.get('label') ?? []))
+}

@@ -1,0 +1,272 @@
+// The executor loop: for every ready node, makes the store's tasks real on the
+// node's engine and reports back. Assigned tasks are pulled, created and
+// started; tasks the orchestrator no longer wants are stopped and removed.
+// Engine events move task states; a periodic pass over each engine's
+// containers is the safety net (missed events, a manager restart, a node that
+// comes back with stale containers).
+import type { EnginePool } from '../dispatcher/engines.js'
+import type { StoredEngine } from '../cluster/node-record.js'
+import { modify, type Store, type StoreEvent } from '../store/index.js'
+import { isTerminal, stateIndex, type Node, type Service, type Task, type TaskState } from '../types/index.js'
+import { containerConfig } from './container-config.js'
+import { TaskRunner } from './runner.js'
+
+export interface ExecutorOptions {
+  store: Store
+  engines: EnginePool
+  clusterId: string
+  log: (msg: string) => void
+  /** Period of the safety-net pass over each engine's containers. */
+  reconcileMs?: number
+}
+
+const STARTABLE: TaskState[] = ['assigned', 'accepted', 'preparing', 'ready', 'starting']
+
+export class Executor {
+  private readonly inFlight = new Set<string>()
+  private readonly runners = new Map<string, { url: string; runner: TaskRunner; events?: { stop(): void } }>()
+  private unwatch?: () => void
+  private timer?: NodeJS.Timeout
+  private sweep?: NodeJS.Timeout
+  private stopped = false
+  private running = false
+  private again = false
+
+  constructor(private readonly opts: ExecutorOptions) {}
+
+  start(): void {
+    this.unwatch = this.opts.store.watch((e: StoreEvent) => {
+      if (e.kind === 'task' || e.kind === 'node') this.poke()
+    })
+    const sweep = () => {
+      if (this.stopped) return
+      void this.reconcileAll()
+      this.sweep = setTimeout(sweep, this.opts.reconcileMs ?? 5000)
+    }
+    sweep()
+  }
+
+  stop(): void {
+    this.stopped = true
+    this.unwatch?.()
+    clearTimeout(this.timer)
+    clearTimeout(this.sweep)
+    for (const r of this.runners.values()) r.events?.stop()
+  }
+
+  poke(): void {
+    if (this.stopped || this.timer) return
+    this.timer = setTimeout(() => {
+      this.timer = undefined
+      void this.pass()
+    }, 5)
+  }
+
+  /** Starts what should run and stops what should not, on every ready node. */
+  async pass(): Promise<void> {
+    if (this.running) {
+      this.again = true
+      return
+    }
+    this.running = true
+    try {
+      do {
+        this.again = false
+        await this.dispatchAll()
+      } while (this.again && !this.stopped)
+    } catch (err) {
+      this.opts.log(`executor: ${(err as Error).message}`)
+    } finally {
+      this.running = false
+    }
+  }
+
+  private async dispatchAll(): Promise<void> {
+    const { store } = this.opts
+    const [tasks, nodes, services] = await Promise.all([store.list<Task>('task'), store.list<Node>('node'), store.list<Service>('service')])
+    const ready = new Set(nodes.filter((n) => n.Status.State === 'ready').map((n) => n.ID))
+    const serviceById = new Map(services.map((s) => [s.ID, s]))
+    for (const task of tasks) {
+      if (!task.NodeID || !ready.has(task.NodeID) || this.inFlight.has(task.ID)) continue
+      if (task.DesiredState === 'running' && STARTABLE.includes(task.Status.State)) {
+        const service = serviceById.get(task.ServiceID)
+        if (service) this.track(task.ID, this.run(task, service))
+      } else if (task.DesiredState !== 'running' && !isTerminal(task.Status.State)) {
+        this.track(task.ID, this.halt(task, 'shutdown'))
+      }
+    }
+  }
+
+  private track(taskId: string, work: Promise<void>): void {
+    this.inFlight.add(taskId)
+    void work.catch((err: Error) => this.opts.log(`executor: task ${taskId}: ${err.message}`)).finally(() => {
+      this.inFlight.delete(taskId)
+      this.poke()
+    })
+  }
+
+  // Pull, create, start; each step recorded on the task.
+  private async run(task: Task, service: Service): Promise<void> {
+    const runner = await this.runner(task.NodeID!)
+    if (!runner) return
+    await this.advance(task.ID, 'preparing', 'preparing')
+    let warning = ''
+    try {
+      await runner.pullImage(task.Spec.ContainerSpec.Image, (w) => (warning = w))
+    } catch (err) {
+      await this.advance(task.ID, 'rejected', 'preparing', { Err: (err as Error).message })
+      return
+    }
+    if (!(await this.advance(task.ID, 'starting', warning || 'starting'))) return
+    const config = containerConfig({
+      task, serviceName: service.Spec.Name, serviceId: service.ID, clusterId: this.opts.clusterId,
+      nodeId: task.NodeID!, hostPorts: task.HostPorts ?? [],
+    })
+    try {
+      const { containerId } = await runner.createAndStart(config)
+      const info = await runner.inspect(containerId).catch(() => undefined)
+      const ok = await this.advance(task.ID, 'running', 'started', { ContainerStatus: { ContainerID: containerId, PID: info?.pid ?? 0, ExitCode: 0 } })
+      if (!ok) await this.stopContainer(runner, containerId, task)
+    } catch (err) {
+      await this.advance(task.ID, 'failed', 'starting', { Err: (err as Error).message })
+    }
+  }
+
+  // Stop and remove a task's container; the task ends in `state`.
+  private async halt(task: Task, state: TaskState): Promise<void> {
+    const runner = await this.runner(task.NodeID!)
+    if (!runner) return
+    const containers = await runner.listTaskContainers()
+    for (const c of containers.filter((x) => x.taskId === task.ID)) await this.stopContainer(runner, c.containerId, task)
+    await this.advance(task.ID, state, state)
+  }
+
+  private async stopContainer(runner: TaskRunner, containerId: string, task: Task): Promise<void> {
+    const grace = task.Spec.ContainerSpec.StopGracePeriod !== undefined ? task.Spec.ContainerSpec.StopGracePeriod / 1e9 : 10
+    await runner.stop(containerId, grace)
+    await runner.remove(containerId)
+  }
+
+  /**
+   * Moves a task forward to `state` (never backwards). Returns false when the
+   * task is gone, already further along, or no longer wanted running (for a
+   * forward move to a running state).
+   */
+  private async advance(taskId: string, state: TaskState, message: string, extra: Partial<Task['Status']> = {}): Promise<boolean> {
+    let moved = false
+    await modify<Task>(this.opts.store, 'task', taskId, (t) => {
+      moved = false
+      if (stateIndex(t.Status.State) >= stateIndex(state) && !(isTerminal(state) && !isTerminal(t.Status.State))) return
+      if (isTerminal(t.Status.State)) return
+      if (!isTerminal(state) && t.DesiredState !== 'running') return
+      t.Status = { ...t.Status, ...extra, State: state, Message: message, Timestamp: new Date().toISOString() }
+      moved = true
+    })
+    return moved
+  }
+
+  /** The runner for a node's engine (and its event stream), or undefined when the node has no engine record. */
+  private async runner(nodeId: string): Promise<TaskRunner | undefined> {
+    const engine = await this.opts.store.get<StoredEngine>('engine', nodeId)
+    if (!engine) return undefined
+    const have = this.runners.get(nodeId)
+    if (have && have.url === engine.Ref.URL) return have.runner
+    have?.events?.stop()
+    const conn = await this.opts.engines.get(nodeId, engine.Ref)
+    const runner = new TaskRunner(conn, this.opts.clusterId, this.opts.log)
+    const entry: { url: string; runner: TaskRunner; events?: { stop(): void } } = { url: engine.Ref.URL, runner }
+    this.runners.set(nodeId, entry)
+    entry.events = runner.watchEvents((e) => {
+      if (e.action === 'die' && e.taskId) void this.onDie(e.taskId, e.exitCode)
+    })
+    return runner
+  }
+
+  // A task's container exited: complete (exit 0) or failed, unless it was being stopped.
+  private async onDie(taskId: string, exitCode: number | undefined): Promise<void> {
+    const task = await this.opts.store.get<Task>('task', taskId)
+    if (!task || task.DesiredState !== 'running' || this.inFlight.has(taskId)) return
+    await this.exited(task, exitCode ?? -1)
+  }
+
+  private async exited(task: Task, exitCode: number): Promise<void> {
+    const status = { ContainerStatus: { ...task.Status.ContainerStatus, ExitCode: exitCode } }
+    if (exitCode === 0) await this.advance(task.ID, 'complete', 'finished', status)
+    else await this.advance(task.ID, 'failed', 'started', { ...status, Err: `task: non-zero exit (${exitCode})` })
+  }
+
+  /** Pulls (or finds) an image on a ready engine; throws with the engine's reason when it cannot. */
+  async checkImage(image: string): Promise<void> {
+    const nodes = (await this.opts.store.list<Node>('node')).filter((n) => n.Status.State === 'ready')
+    for (const node of nodes) {
+      const runner = await this.runner(node.ID).catch(() => undefined)
+      if (!runner) continue
+      await runner.pullImage(image)
+      return
+    }
+  }
+
+  /** Writes a task's container log to `out` as docker's multiplexed frames (stream type, length, line). */
+  async taskLogs(task: Task, opts: { follow: boolean; tail?: number; timestamps: boolean; details: boolean; since?: number },
+    out: NodeJS.WritableStream, signal: AbortSignal): Promise<void> {
+    const runner = await this.runner(task.NodeID!)
+    const containerId = task.Status.ContainerStatus?.ContainerID
+    if (!runner || !containerId) return
+    const stream = await runner.logs(containerId, { follow: opts.follow, tail: opts.tail, timestamps: opts.timestamps, since: opts.since })
+    const details = `com.docker.swarm.node.id=${task.NodeID},com.docker.swarm.service.id=${task.ServiceID},com.docker.swarm.task.id=${task.ID}`
+    signal.addEventListener('abort', () => stream.destroy())
+    for await (const line of stream as AsyncIterable<{ stream: 'stdout' | 'stderr'; text: string; timestamp?: string }>) {
+      const payload = Buffer.from(`${opts.timestamps && line.timestamp ? line.timestamp + ' ' : ''}${opts.details ? details + ' ' : ''}${line.text}\n`)
+      const header = Buffer.alloc(8)
+      header[0] = line.stream === 'stderr' ? 2 : 1
+      header.writeUInt32BE(payload.length, 4)
+      out.write(Buffer.concat([header, payload]))
+    }
+  }
+
+  /** The safety net: compares every ready engine's task containers with the store. */
+  async reconcileAll(): Promise<void> {
+    const { store } = this.opts
+    try {
+      const [tasks, nodes] = await Promise.all([store.list<Task>('task'), store.list<Node>('node')])
+      const byId = new Map(tasks.map((t) => [t.ID, t]))
+      await Promise.allSettled(nodes.filter((n) => n.Status.State === 'ready').map((n) => this.reconcileNode(n, byId, tasks)))
+    } catch (err) {
+      this.opts.log(`executor: reconcile: ${(err as Error).message}`)
+    }
+  }
+
+  private async reconcileNode(node: Node, byId: Map<string, Task>, tasks: Task[]): Promise<void> {
+    const runner = await this.runner(node.ID)
+    if (!runner) return
+    const containers = await runner.listTaskContainers()
+    const seen = new Set<string>()
+    for (const c of containers) {
+      const task = byId.get(c.taskId)
+      if (task && this.inFlight.has(task.ID)) continue
+      seen.add(c.taskId)
+      const running = c.state === 'running'
+      if (!task || task.NodeID !== node.ID || task.DesiredState !== 'running') {
+        // A container no task wants here: stale (node came back, task removed or moved).
+        if (running || !task || task.DesiredState === 'remove') {
+          this.opts.log(`executor: removing stale container ${c.containerId.slice(0, 12)} (${c.name}) on ${node.Description.Hostname}`)
+          await this.stopContainer(runner, c.containerId, task ?? ({ Spec: { ContainerSpec: { StopGracePeriod: 1e9 } } } as Task))
+        }
+        if (task && task.NodeID === node.ID && !isTerminal(task.Status.State)) await this.advance(task.ID, 'shutdown', 'shutdown')
+        continue
+      }
+      if (running && stateIndex(task.Status.State) < stateIndex('running')) {
+        await this.advance(task.ID, 'running', 'started', { ContainerStatus: { ContainerID: c.containerId, PID: 0, ExitCode: 0 } })
+      } else if (!running && task.Status.State === 'running') {
+        await this.exited(task, c.exitCode ?? -1)
+      }
+    }
+    for (const t of tasks) {
+      if (t.NodeID !== node.ID || seen.has(t.ID) || this.inFlight.has(t.ID)) continue
+      if (t.Status.State === 'running' && t.DesiredState === 'running') {
+        await this.advance(t.ID, 'failed', 'started', { Err: 'task: container is gone' })
+      }
+    }
+    this.poke()
+  }
+}

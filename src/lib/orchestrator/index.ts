@@ -1,0 +1,6 @@
+export { Orchestrator, type OrchestratorOptions } from './orchestrator.js'
+export { planService, wantedSlots, type Plan } from './reconcile.js'
+export { restartAt, endedByItself, DEFAULT_RESTART_DELAY_MS } from './restart.js'
+export { newTask, isDirty, hostPorts, specKey, stableJson, withState } from './task.js'
+export { bySlot, slotKey, isLive } from './slots.js'
+export { Updater, UPDATE_DEFAULTS } from './update.js'

@@ -1,0 +1,123 @@
+// The orchestrator loop: after every change to services, tasks or nodes (and
+// when a delayed restart falls due) it plans each service (reconcile.ts) and
+// writes the plan to the store. Tasks of removed services are stopped and,
+// once stopped, deleted; each slot keeps a bounded history.
+import { modify, type Store, type StoreEvent } from '../store/index.js'
+import { isTerminal, type Node, type Service, type Task } from '../types/index.js'
+import { planService } from './reconcile.js'
+import { bySlot } from './slots.js'
+import { newTask } from './task.js'
+
+export interface OrchestratorOptions {
+  store: Store
+  log: (msg: string) => void
+  /** Terminal tasks kept per slot (swarm's task history retention limit). */
+  historyLimit?: number
+  now?: () => number
+}
+
+export class Orchestrator {
+  private unwatch?: () => void
+  private running = false
+  private again = false
+  private timer?: NodeJS.Timeout
+  private wake?: NodeJS.Timeout
+  private stopped = false
+  private readonly now: () => number
+
+  constructor(private readonly opts: OrchestratorOptions) {
+    this.now = opts.now ?? Date.now
+  }
+
+  /** Starts: a full pass now, then one after every relevant change. */
+  start(): void {
+    this.unwatch = this.opts.store.watch((e: StoreEvent) => {
+      if (e.kind === 'service' || e.kind === 'task' || e.kind === 'node') this.poke()
+    })
+    this.poke()
+  }
+
+  stop(): void {
+    this.stopped = true
+    this.unwatch?.()
+    clearTimeout(this.timer)
+    clearTimeout(this.wake)
+  }
+
+  /** Asks for a pass soon (changes arriving together share one). */
+  poke(): void {
+    if (this.stopped || this.timer) return
+    this.timer = setTimeout(() => {
+      this.timer = undefined
+      void this.pass()
+    }, 5)
+  }
+
+  /** One pass over every service; runs again at once if something changed meanwhile. */
+  async pass(): Promise<void> {
+    if (this.running) {
+      this.again = true
+      return
+    }
+    this.running = true
+    try {
+      do {
+        this.again = false
+        await this.reconcileAll()
+      } while (this.again && !this.stopped)
+    } catch (err) {
+      this.opts.log(`orchestrator: ${(err as Error).message}`)
+      this.poke()
+    } finally {
+      this.running = false
+    }
+  }
+
+  private async reconcileAll(): Promise<void> {
+    const { store } = this.opts
+    const [services, tasks, nodes] = await Promise.all([
+      store.list<Service>('service'), store.list<Task>('task'), store.list<Node>('node'),
+    ])
+    const byService = new Map<string, Task[]>()
+    for (const t of tasks) byService.set(t.ServiceID, [...(byService.get(t.ServiceID) ?? []), t])
+    let wakeAt = Infinity
+    const now = this.now()
+    for (const service of services) {
+      const own = byService.get(service.ID) ?? []
+      byService.delete(service.ID)
+      const plan = planService(service, own, nodes, now)
+      for (const s of plan.shutdown) await this.shutdown(s.taskId, s.reason)
+      for (const w of plan.create) await store.create('task', newTask(service, w, new Date(now)))
+      if (plan.wakeAt) wakeAt = Math.min(wakeAt, plan.wakeAt)
+      await this.trimHistory(own)
+    }
+    // Tasks whose service is gone: stop them, and forget them once stopped.
+    for (const orphans of byService.values()) {
+      for (const t of orphans) {
+        if (t.DesiredState !== 'remove') await this.shutdown(t.ID, 'service removed', 'remove')
+        else if (isTerminal(t.Status.State) || !t.NodeID) await store.delete('task', t.ID)
+      }
+    }
+    clearTimeout(this.wake)
+    if (wakeAt !== Infinity && !this.stopped) this.wake = setTimeout(() => this.poke(), Math.max(0, wakeAt - this.now()) + 10)
+  }
+
+  // Desired state shutdown (or remove); a task never placed on a node is shut down at once.
+  private async shutdown(taskId: string, reason: string, desired: 'shutdown' | 'remove' = 'shutdown'): Promise<void> {
+    await modify<Task>(this.opts.store, 'task', taskId, (t) => {
+      t.DesiredState = desired
+      if (!t.NodeID || t.Status.State === 'pending' || t.Status.State === 'new') {
+        t.Status = { ...t.Status, State: 'shutdown', Message: `shutdown: ${reason}`, Timestamp: new Date(this.now()).toISOString() }
+      }
+    })
+  }
+
+  // Each slot keeps its newest `historyLimit` stopped tasks (the live one does not count).
+  private async trimHistory(tasks: Task[]): Promise<void> {
+    const limit = this.opts.historyLimit ?? 5
+    for (const slotTasks of bySlot(tasks).values()) {
+      const done = slotTasks.filter((t) => isTerminal(t.Status.State) && t.DesiredState !== 'running')
+      for (const t of done.slice(limit)) await this.opts.store.delete('task', t.ID)
+    }
+  }
+}

@@ -1,0 +1,99 @@
+// The scheduler loop: after every change to tasks or nodes it places the
+// pending tasks (scheduleTasks) and writes the assignments; a task nothing
+// fits stays pending with the reason in its status, and is tried again on
+// the next change.
+import { modify, type Store, type StoreEvent } from '../store/index.js'
+import { isTerminal, type Node, type Task } from '../types/index.js'
+import { hostPorts } from './sched-task.js'
+import { scheduleTasks } from './scheduler.js'
+
+export class SchedulerLoop {
+  private unwatch?: () => void
+  private timer?: NodeJS.Timeout
+  private running = false
+  private again = false
+  private stopped = false
+
+  constructor(private readonly opts: { store: Store; log: (msg: string) => void }) {}
+
+  start(): void {
+    this.unwatch = this.opts.store.watch((e: StoreEvent) => {
+      if (e.kind === 'node' || (e.kind === 'task' && e.action !== 'delete')) this.poke()
+    })
+    this.poke()
+  }
+
+  stop(): void {
+    this.stopped = true
+    this.unwatch?.()
+    clearTimeout(this.timer)
+  }
+
+  poke(): void {
+    if (this.stopped || this.timer) return
+    this.timer = setTimeout(() => {
+      this.timer = undefined
+      void this.pass()
+    }, 5)
+  }
+
+  async pass(): Promise<void> {
+    if (this.running) {
+      this.again = true
+      return
+    }
+    this.running = true
+    try {
+      do {
+        this.again = false
+        await this.scheduleAll()
+      } while (this.again && !this.stopped)
+    } catch (err) {
+      this.opts.log(`scheduler: ${(err as Error).message}`)
+    } finally {
+      this.running = false
+    }
+  }
+
+  private async scheduleAll(): Promise<void> {
+    const { store } = this.opts
+    const [tasks, nodes] = await Promise.all([store.list<Task>('task'), store.list<Node>('node')])
+    const pending = tasks.filter((t) => t.Status.State === 'pending' && t.DesiredState === 'running')
+    if (pending.length === 0) return
+    const active = tasks.filter((t) => !isTerminal(t.Status.State) && t.Status.State !== 'pending')
+    const results: Array<{ assigned: Array<{ taskId: string; nodeId: string }>; unassigned: Array<{ taskId: string; reason: string }> }> = []
+    // Tasks of global services come with their node: they are checked against it alone.
+    const free = pending.filter((t) => !t.NodeID)
+    if (free.length) results.push(scheduleTasks({ nodes, tasks: active, pending: free.map(toSched) }))
+    const byNode = new Map<string, Task[]>()
+    for (const t of pending.filter((p) => p.NodeID)) byNode.set(t.NodeID!, [...(byNode.get(t.NodeID!) ?? []), t])
+    for (const [nodeId, list] of byNode) {
+      results.push(scheduleTasks({ nodes: nodes.filter((n) => n.ID === nodeId), tasks: active, pending: list.map(toSched) }))
+    }
+    const now = () => new Date().toISOString()
+    for (const r of results) {
+      for (const a of r.assigned) {
+        await modify<Task>(store, 'task', a.taskId, (t) => {
+          if (t.Status.State !== 'pending' || t.DesiredState !== 'running') return
+          t.NodeID = a.nodeId
+          t.Status = {
+            Timestamp: now(), State: 'assigned', Message: 'scheduler assigned task to node',
+            ...(t.HostPorts?.length ? { PortStatus: { Ports: t.HostPorts } } : {}),
+          }
+        })
+      }
+      for (const u of r.unassigned) {
+        const task = pending.find((t) => t.ID === u.taskId)
+        if (task?.Status.Err === u.reason) continue
+        await modify<Task>(store, 'task', u.taskId, (t) => {
+          if (t.Status.State !== 'pending') return
+          t.Status = { ...t.Status, Timestamp: now(), Message: 'pending task scheduling', Err: u.reason }
+        })
+      }
+    }
+  }
+}
+
+function toSched(task: Task) {
+  return { task, hostPorts: hostPorts(task.HostPorts) }
+}

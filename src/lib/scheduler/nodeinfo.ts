@@ -1,0 +1,55 @@
+// The scheduler's view of a node: the Node plus what its tasks already take.
+import type { Node, Task } from '../types/index.js'
+import { stateIndex } from '../types/index.js'
+import { hostPortKey, type HostPort } from './sched-task.js'
+
+const RUNNING = stateIndex('running')
+
+/** A node with its tasks' counts, reserved resources and used host ports. */
+export class NodeInfo {
+  /** Tasks meant to run (desired state running or earlier), per service ID. */
+  readonly activeByService = new Map<string, number>()
+  /** Tasks meant to run on the node, all services. */
+  activeTasks = 0
+  /** NanoCPUs reserved by every non-terminal task on the node. */
+  reservedNanoCPUs = 0
+  /** Memory bytes reserved by every non-terminal task on the node. */
+  reservedMemoryBytes = 0
+  /** Host-mode ports held, as hostPortKey gives them. */
+  readonly usedHostPorts = new Set<string>()
+  private readonly taskIds = new Set<string>()
+
+  constructor(readonly node: Node) {}
+
+  /** Accounts for a task on this node; returns false (and changes nothing) if it was already counted. */
+  addTask(task: Task, ports: HostPort[] = []): boolean {
+    if (this.taskIds.has(task.ID)) return false
+    this.taskIds.add(task.ID)
+    // Like swarmkit, a task on its way out still holds resources and ports
+    // but no longer counts towards spreading.
+    if (stateIndex(task.DesiredState) <= RUNNING) {
+      this.activeTasks++
+      this.activeByService.set(task.ServiceID, this.serviceTasks(task.ServiceID) + 1)
+    }
+    const r = task.Spec.Resources?.Reservations
+    this.reservedNanoCPUs += r?.NanoCPUs ?? 0
+    this.reservedMemoryBytes += r?.MemoryBytes ?? 0
+    for (const p of ports) this.usedHostPorts.add(hostPortKey(p))
+    return true
+  }
+
+  /** Active tasks of one service on the node. */
+  serviceTasks(serviceId: string): number {
+    return this.activeByService.get(serviceId) ?? 0
+  }
+
+  /** NanoCPUs not yet reserved (may be negative if the node is overcommitted). */
+  get availableNanoCPUs(): number {
+    return (this.node.Description?.Resources?.NanoCPUs ?? 0) - this.reservedNanoCPUs
+  }
+
+  /** Memory bytes not yet reserved (may be negative if the node is overcommitted). */
+  get availableMemoryBytes(): number {
+    return (this.node.Description?.Resources?.MemoryBytes ?? 0) - this.reservedMemoryBytes
+  }
+}

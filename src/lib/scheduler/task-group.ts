@@ -1,0 +1,107 @@
+// Pending tasks that schedule alike (same service, placement, reservations
+// and host ports) form a group, as swarmkit groups tasks by service and spec.
+// Within one scheduleTasks call a node that fails a group's filters keeps
+// failing them (nodes only fill up), so a group drops such nodes for good
+// and finds the best remaining one without re-running every filter on every
+// node: O(log nodes) per task with no preferences, O(nodes) with them.
+import { MinHeap } from './heap.js'
+import type { NodeInfo } from './nodeinfo.js'
+import type { Pipeline } from './pipeline.js'
+import { taskHostPorts, type SchedTask } from './sched-task.js'
+import type { SpreadGroups } from './spread.js'
+
+/** What makes two pending tasks interchangeable for the scheduler. */
+export function groupKey(st: SchedTask): string {
+  const { ServiceID, Spec } = st.task
+  return JSON.stringify([ServiceID, Spec.Placement, Spec.Resources?.Reservations, st.hostPorts ?? taskHostPorts(st.task)])
+}
+
+/** A node's rank when it entered the queue: its service and total task counts. */
+interface Entry { node: number; service: number; total: number }
+
+/** The nodes one group of tasks may still use, best first. */
+export class TaskGroup {
+  private readonly heap?: MinHeap<Entry>
+  /** With preferences: the nodes not yet dropped (the heap is not used). */
+  private readonly alive: number[] = []
+  /** The nodes that passed every filter when the group was made; spread counts run over them. */
+  private readonly members: number[] = []
+
+  /** Runs the pipeline over every node for the group's first task. */
+  constructor(
+    private readonly infos: NodeInfo[],
+    private readonly pipeline: Pipeline,
+    private readonly serviceId: string,
+    first: SchedTask,
+    private readonly spread?: SpreadGroups,
+  ) {
+    pipeline.setTask(first)
+    for (let i = 0; i < infos.length; i++) if (pipeline.process(infos[i])) this.members.push(i)
+    if (spread) this.alive.push(...this.members)
+    else this.heap = new MinHeap((a, b) => before(a, b), this.members.map((i) => this.entry(i)))
+  }
+
+  /** The best node that takes this task now (it is checked again), or -1 when none does. */
+  pick(st: SchedTask): number {
+    this.pipeline.setTask(st)
+    for (;;) {
+      const node = this.heap ? this.fromHeap(this.heap) : this.spread ? this.fromScan(this.spread) : -1
+      if (node < 0) return -1
+      if (this.pipeline.process(this.infos[node])) {
+        // Back in the queue at its current rank; the lazy check in fromHeap sees it grew.
+        this.heap?.push(this.entry(node))
+        return node
+      }
+      if (!this.heap) {
+        // Order in `alive` does not matter: ranks end with the node index.
+        const at = this.alive.indexOf(node)
+        this.alive[at] = this.alive[this.alive.length - 1]
+        this.alive.pop()
+      }
+    }
+  }
+
+  private entry(node: number): Entry {
+    const info = this.infos[node]
+    return { node, service: info.serviceTasks(this.serviceId), total: info.activeTasks }
+  }
+
+  // Ranks only grow, so a queued rank is a lower bound: a stale top is re-queued
+  // at its real rank, and a top whose rank is current is the true best.
+  private fromHeap(heap: MinHeap<Entry>): number {
+    for (let top = heap.pop(); top; top = heap.pop()) {
+      const now = this.entry(top.node)
+      if (now.service === top.service && now.total === top.total) return top.node
+      heap.push(now)
+    }
+    return -1
+  }
+
+  // Spread over preference groups first (tasks of the service per group),
+  // then as fromHeap ranks nodes.
+  private fromScan(spread: SpreadGroups): number {
+    if (this.alive.length === 0) return -1
+    const groupTasks = spread.counter(this.infos, this.members, this.serviceId)
+    let best = this.alive[0]
+    let bestEntry = this.entry(best)
+    for (let k = 1; k < this.alive.length; k++) {
+      const node = this.alive[k]
+      let order = 0
+      for (let l = 0; l < spread.levels && order === 0; l++) order = groupTasks(node, l) - groupTasks(best, l)
+      if (order > 0) continue
+      const e = this.entry(node)
+      if (order < 0 || before(e, bestEntry)) {
+        best = node
+        bestEntry = e
+      }
+    }
+    return best
+  }
+}
+
+/** Fewer tasks of the service first, then fewer tasks, then the lower node ID. */
+function before(a: Entry, b: Entry): boolean {
+  if (a.service !== b.service) return a.service < b.service
+  if (a.total !== b.total) return a.total < b.total
+  return a.node < b.node
+}
