@@ -71,12 +71,16 @@ export class Updater {
       const started = Date.now()
       await Promise.all(batch.map((live) => this.replace(service, live, cfg.Order)))
       const outcome = await this.watchBatch(serviceId, batch.map((live) => live[0]), started, cfg.Monitor / 1e6)
-      for (const id of outcome.failed) if (!failed.has(id)) (failed.add(id), failures++)
+      for (const id of outcome.failed) {
+        if (failed.has(id)) continue
+        failed.add(id)
+        failures++
+      }
       if (outcome.failed.length && failures > cfg.MaxFailureRatio * slots.length) {
         const culprit = outcome.failed[0]
         if (cfg.FailureAction === 'continue') {
           // go on with the next batch
-        } else if (cfg.FailureAction === 'rollback' && !rollingBack) {
+        } else if (cfg.FailureAction === 'rollback' && !rollingBack && service.PreviousSpec) {
           await this.rollback(serviceId, culprit)
           failures = 0
           failed.clear()
