@@ -1,5 +1,6 @@
 // What integration tests use to drive tsw and look at the lab's engines.
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
+import { request } from 'node:https'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -109,11 +110,68 @@ export class LabSwarm {
     return Number(readFileSync(join(this.dir(1), 'manager/manager.pid'), 'utf8'))
   }
 
-  /** Stops the manager (SIGKILL) and removes every data dir. */
-  destroy(): void {
+  /** A raw request to the manager's API, with the admin bundle (or none). */
+  api(method: string, path: string, body?: unknown, withCert = true): Promise<{ status: number; body: string; json: any; headers: Record<string, string | string[] | undefined> }> {
+    const tls = (f: string) => readFileSync(join(this.dir(1), 'tls', f), 'utf8')
+    return new Promise((resolve, reject) => {
+      const payload = body === undefined ? undefined : JSON.stringify(body)
+      const req = request({
+        host: GATEWAY, port: this.port, method, path, ca: tls('ca.pem'),
+        ...(withCert ? { cert: tls('cert.pem'), key: tls('key.pem') } : {}),
+        headers: payload ? { 'Content-Type': 'application/json' } : {},
+      }, (res) => {
+        let text = ''
+        res.on('data', (c) => (text += c))
+        res.on('end', () => {
+          let json: unknown
+          try { json = JSON.parse(text) } catch { json = undefined }
+          resolve({ status: res.statusCode ?? 0, body: text, json, headers: res.headers })
+        })
+      })
+      req.on('error', reject)
+      req.end(payload)
+    })
+  }
+
+  /** Starts the manager again in the foreground process group of the tests (after a SIGKILL). */
+  restartManager(): void {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/run.js'), 'manager', '--data-dir', this.dir(1)], { detached: true, stdio: 'ignore' })
+    child.unref()
+  }
+
+  /** The swarm's cluster ID (its containers carry it in io.tsw.cluster.id). */
+  clusterId(): string {
+    return JSON.parse(readFileSync(join(this.dir(1), 'context.json'), 'utf8')).ClusterID
+  }
+
+  /** Running containers of a service on each lab engine: [node01's, node02's, node03's]. */
+  async running(service: string, hosts = [1, 2, 3]): Promise<number[]> {
+    return Promise.all(hosts.map(async (i) => (await this.containers(i, service)).length))
+  }
+
+  /** IDs of the running containers of a service (or all of this swarm's) on lab engine i. */
+  async containers(i: number, service?: string, all = false): Promise<string[]> {
+    const filters = ['--filter', `label=io.tsw.cluster.id=${this.id ??= this.clusterId()}`]
+    if (service) filters.push('--filter', `label=com.docker.swarm.service.name=${service}`)
+    const r = await docker(i, 'ps', '-q', ...(all ? ['-a'] : []), ...filters)
+    if (r.code !== 0) throw new Error(`docker ps on node0${i}: ${r.stderr}`)
+    return r.stdout.split('\n').filter(Boolean)
+  }
+
+  private id?: string
+
+  /** Stops the manager (SIGKILL), removes this swarm's containers from the engines and every data dir. */
+  async destroy(): Promise<void> {
     try {
       process.kill(this.managerPid(), 'SIGKILL')
     } catch { /* not running */ }
+    try {
+      this.id ??= this.clusterId()
+      for (const i of [1, 2, 3]) {
+        const ids = await this.containers(i, undefined, true).catch(() => [])
+        if (ids.length) await docker(i, 'rm', '-f', ...ids)
+      }
+    } catch { /* no cluster was made */ }
     rmSync(this.root, { recursive: true, force: true })
   }
 }

@@ -11,6 +11,8 @@ export interface ApiContext {
   engines: EnginePool
   /** Checks that an image can be had (pulled or found) on some ready engine; throws with the reason when not. */
   checkImage(image: string): Promise<void>
+  /** The registry's descriptor of an image (GET /distribution/{name}/json), asked through a ready engine. */
+  distribution(image: string): Promise<unknown>
   /** Streams a task's container logs as docker's multiplexed frames, each line prefixed with the task's details. */
   taskLogs(task: import('../types/index.js').Task, opts: LogOptions, out: NodeJS.WritableStream, signal: AbortSignal): Promise<void>
   /** Stops the manager; with `wipe`, its state is deleted (swarm leave --force). */

@@ -26,14 +26,33 @@ export class Router {
     const wanted = method === 'HEAD' ? ['HEAD', 'GET'] : [method]
     for (const m of wanted) {
       for (const route of this.routes) {
-        if (route.method !== m || route.parts.length !== parts.length) continue
-        const params: Record<string, string> = {}
-        const ok = route.parts.every((p, i) => (p.startsWith(':') ? ((params[p.slice(1)] = parts[i]), true) : p === parts[i]))
-        if (ok) return { route, params }
+        if (route.method !== m) continue
+        const params = matchParts(route.parts, parts)
+        if (params) return { route, params }
       }
     }
     return undefined
   }
+}
+
+// ":name" matches one segment, "*" one or more (image names have slashes).
+function matchParts(pattern: string[], parts: string[]): Record<string, string> | undefined {
+  const star = pattern.indexOf('*')
+  if (star < 0 && pattern.length !== parts.length) return undefined
+  if (star >= 0 && parts.length < pattern.length) return undefined
+  const params: Record<string, string> = {}
+  const tail = pattern.length - star - 1
+  for (let i = 0; i < pattern.length; i++) {
+    const p = pattern[i]
+    if (p === '*') {
+      params['*'] = parts.slice(i, parts.length - tail).join('/')
+      continue
+    }
+    const part = star >= 0 && i > star ? parts[parts.length - (pattern.length - i)] : parts[i]
+    if (p.startsWith(':')) params[p.slice(1)] = part
+    else if (p !== part) return undefined
+  }
+  return params
 }
 
 /** The path with any /vX.Y prefix removed. */

@@ -47,7 +47,7 @@ export interface Frame { stream: number; payload: Buffer }
  * frames come out, a partial one waits for the next chunk.
  */
 export class FrameDemuxer {
-  private buf = Buffer.alloc(0)
+  private buf: Buffer = Buffer.alloc(0)
 
   /** The frames completed by this chunk. Throws on an unknown stream type, as stdcopy does. */
   push(chunk: Buffer): Frame[] {

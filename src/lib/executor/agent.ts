@@ -206,6 +206,23 @@ export class Executor {
     }
   }
 
+  /** The registry's descriptor of an image, asked through the first ready engine that answers. */
+  async distribution(image: string): Promise<unknown> {
+    const nodes = (await this.opts.store.list<Node>('node')).filter((n) => n.Status.State === 'ready')
+    let last: unknown = new Error('no ready node to ask the registry through')
+    for (const node of nodes) {
+      const runner = await this.runner(node.ID).catch(() => undefined)
+      if (!runner) continue
+      try {
+        const img = runner.conn.docker.getImage(image) as unknown as { distribution(): Promise<unknown> }
+        return await Promise.race([img.distribution(), new Promise((_, reject) => setTimeout(() => reject(new Error('registry did not answer in 15 s')), 15_000))])
+      } catch (err) {
+        last = err
+      }
+    }
+    throw last
+  }
+
   /** Writes a task's container log to `out` as docker's multiplexed frames (stream type, length, line). */
   async taskLogs(task: Task, opts: { follow: boolean; tail?: number; timestamps: boolean; details: boolean; since?: number },
     out: NodeJS.WritableStream, signal: AbortSignal): Promise<void> {
@@ -248,7 +265,7 @@ export class Executor {
       const running = c.state === 'running'
       if (!task || task.NodeID !== node.ID || task.DesiredState !== 'running') {
         // A container no task wants here: stale (node came back, task removed or moved).
-        if (running || !task || task.DesiredState === 'remove') {
+        {
           this.opts.log(`executor: removing stale container ${c.containerId.slice(0, 12)} (${c.name}) on ${node.Description.Hostname}`)
           await this.stopContainer(runner, c.containerId, task ?? ({ Spec: { ContainerSpec: { StopGracePeriod: 1e9 } } } as Task))
         }

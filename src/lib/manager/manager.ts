@@ -51,6 +51,7 @@ export class Manager {
     const ctx: ApiContext = {
       store, config, ca, engines: this.engines,
       checkImage: (image) => executor.checkImage(image),
+      distribution: (image) => executor.distribution(image),
       taskLogs: (task, opts, out, signal) => executor.taskLogs(task, opts, out, signal),
       shutdown: (wipe) => void this.stop().then(() => {
         if (wipe) for (const p of [paths.manager, paths.tls, paths.context]) rmSync(p, { recursive: true, force: true })

@@ -61,15 +61,8 @@ export class SchedulerLoop {
     const pending = tasks.filter((t) => t.Status.State === 'pending' && t.DesiredState === 'running')
     if (pending.length === 0) return
     const active = tasks.filter((t) => !isTerminal(t.Status.State) && t.Status.State !== 'pending')
-    const results: Array<{ assigned: Array<{ taskId: string; nodeId: string }>; unassigned: Array<{ taskId: string; reason: string }> }> = []
-    // Tasks of global services come with their node: they are checked against it alone.
-    const free = pending.filter((t) => !t.NodeID)
-    if (free.length) results.push(scheduleTasks({ nodes, tasks: active, pending: free.map(toSched) }))
-    const byNode = new Map<string, Task[]>()
-    for (const t of pending.filter((p) => p.NodeID)) byNode.set(t.NodeID!, [...(byNode.get(t.NodeID!) ?? []), t])
-    for (const [nodeId, list] of byNode) {
-      results.push(scheduleTasks({ nodes: nodes.filter((n) => n.ID === nodeId), tasks: active, pending: list.map(toSched) }))
-    }
+    // Tasks of global services come with their node: scheduleTasks checks them against it alone.
+    const results = [scheduleTasks({ nodes, tasks: active, pending: pending.map(toSched) })]
     const now = () => new Date().toISOString()
     for (const r of results) {
       for (const a of r.assigned) {

@@ -44,9 +44,11 @@ export function scheduleTasks(input: ScheduleInput): ScheduleResult {
 
   const pipeline = new Pipeline()
   const result: ScheduleResult = { assigned: [], unassigned: [] }
+  const groups = new Map<string, TaskGroup>()
   const place = (st: SchedTask, i: number): void => {
     infos[i].addTask(st.task, st.hostPorts ?? taskHostPorts(st.task))
     result.assigned.push({ taskId: st.task.ID, nodeId: infos[i].node.ID })
+    for (const g of groups.values()) if (g.serviceId === st.task.ServiceID) g.noteTasks(i)
   }
 
   // Preassigned tasks first, as swarmkit does: they have no other choice.
@@ -63,7 +65,6 @@ export function scheduleTasks(input: ScheduleInput): ScheduleResult {
     else result.unassigned.push({ taskId: st.task.ID, reason: pipeline.explain() })
   }
 
-  const groups = new Map<string, TaskGroup>()
   const spreads = new Map<string, SpreadGroups>()
   // The last failure's text stays true until something is placed.
   let lastFailure: { key: string; placed: number; reason: string } | undefined

@@ -38,18 +38,14 @@ export class SpreadGroups {
     return (prefs ?? []).map((p) => p.Spread?.SpreadDescriptor ?? '').filter((d) => d !== '')
   }
 
-  /**
-   * For the given nodes, a function giving, per level, how many active tasks
-   * of the service the node's group already runs (over those nodes only).
-   */
-  counter(infos: NodeInfo[], nodes: number[], serviceId: string): (node: number, level: number) => number {
-    const totals = this.groupCounts.map((n) => new Int32Array(n))
-    for (const i of nodes) {
-      const tasks = infos[i].serviceTasks(serviceId)
-      if (tasks === 0) continue
-      for (let l = 0; l < totals.length; l++) totals[l][this.groupOf[l][i]] += tasks
-    }
-    return (node, level) => totals[level][this.groupOf[level][node]]
+  /** The group number of a node (by index) at a level. */
+  group(level: number, node: number): number {
+    return this.groupOf[level][node]
+  }
+
+  /** Zeroed per-group counters, one array per level. */
+  newTotals(): Int32Array[] {
+    return this.groupCounts.map((n) => new Int32Array(n))
   }
 
   /** Number of preference levels. */

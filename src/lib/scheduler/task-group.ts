@@ -22,23 +22,34 @@ interface Entry { node: number; service: number; total: number }
 /** The nodes one group of tasks may still use, best first. */
 export class TaskGroup {
   private readonly heap?: MinHeap<Entry>
-  /** With preferences: the nodes not yet dropped (the heap is not used). */
+  /** With preferences: the nodes not yet dropped (the heap is not used)… */
   private readonly alive: number[] = []
-  /** The nodes that passed every filter when the group was made; spread counts run over them. */
-  private readonly members: number[] = []
+  /** …and tasks of the service per preference group, over the nodes that first passed the filters. */
+  private readonly totals: Int32Array[] = []
+  private readonly member: Uint8Array
 
   /** Runs the pipeline over every node for the group's first task. */
   constructor(
     private readonly infos: NodeInfo[],
     private readonly pipeline: Pipeline,
-    private readonly serviceId: string,
+    readonly serviceId: string,
     first: SchedTask,
     private readonly spread?: SpreadGroups,
   ) {
+    this.member = new Uint8Array(infos.length)
     pipeline.setTask(first)
-    for (let i = 0; i < infos.length; i++) if (pipeline.process(infos[i])) this.members.push(i)
-    if (spread) this.alive.push(...this.members)
-    else this.heap = new MinHeap((a, b) => before(a, b), this.members.map((i) => this.entry(i)))
+    const members: number[] = []
+    for (let i = 0; i < infos.length; i++) if (pipeline.process(infos[i])) members.push(i)
+    if (spread) {
+      this.totals = spread.newTotals()
+      for (const i of members) {
+        this.member[i] = 1
+        this.alive.push(i)
+        this.noteTasks(i, infos[i].serviceTasks(serviceId))
+      }
+    } else {
+      this.heap = new MinHeap(before, members.map((i) => this.entry(i)))
+    }
   }
 
   /** The best node that takes this task now (it is checked again), or -1 when none does. */
@@ -48,17 +59,23 @@ export class TaskGroup {
       const node = this.heap ? this.fromHeap(this.heap) : this.spread ? this.fromScan(this.spread) : -1
       if (node < 0) return -1
       if (this.pipeline.process(this.infos[node])) {
-        // Back in the queue at its current rank; the lazy check in fromHeap sees it grew.
+        // Back in the queue at its old rank; the lazy check in fromHeap sees it grew.
         this.heap?.push(this.entry(node))
         return node
       }
       if (!this.heap) {
-        // Order in `alive` does not matter: ranks end with the node index.
+        // Order in `alive` does not matter: ties end on the node index.
         const at = this.alive.indexOf(node)
         this.alive[at] = this.alive[this.alive.length - 1]
         this.alive.pop()
       }
     }
+  }
+
+  /** Tells the group a task of its service went to a node (by any group), for the spread counts. */
+  noteTasks(node: number, tasks = 1): void {
+    if (!this.spread || !this.member[node] || tasks === 0) return
+    for (let l = 0; l < this.totals.length; l++) this.totals[l][this.spread.group(l, node)] += tasks
   }
 
   private entry(node: number): Entry {
@@ -77,25 +94,24 @@ export class TaskGroup {
     return -1
   }
 
-  // Spread over preference groups first (tasks of the service per group),
-  // then as fromHeap ranks nodes.
+  // Spread over preference groups first (fewest tasks of the service per
+  // group, level by level), then rank nodes as the heap does.
   private fromScan(spread: SpreadGroups): number {
-    if (this.alive.length === 0) return -1
-    const groupTasks = spread.counter(this.infos, this.members, this.serviceId)
-    let best = this.alive[0]
-    let bestEntry = this.entry(best)
-    for (let k = 1; k < this.alive.length; k++) {
-      const node = this.alive[k]
-      let order = 0
-      for (let l = 0; l < spread.levels && order === 0; l++) order = groupTasks(node, l) - groupTasks(best, l)
-      if (order > 0) continue
-      const e = this.entry(node)
-      if (order < 0 || before(e, bestEntry)) {
-        best = node
-        bestEntry = e
-      }
+    let best = -1
+    for (const node of this.alive) {
+      if (best < 0 || this.compare(spread, node, best) < 0) best = node
     }
     return best
+  }
+
+  private compare(spread: SpreadGroups, a: number, b: number): number {
+    for (let l = 0; l < this.totals.length; l++) {
+      const d = this.totals[l][spread.group(l, a)] - this.totals[l][spread.group(l, b)]
+      if (d !== 0) return d
+    }
+    const ia = this.infos[a]
+    const ib = this.infos[b]
+    return ia.serviceTasks(this.serviceId) - ib.serviceTasks(this.serviceId) || ia.activeTasks - ib.activeTasks || a - b
   }
 }
 

@@ -13,7 +13,7 @@ describe('the docker CLI against the manager', () => {
     expect((await swarm.init()).code).toBe(0)
     expect((await swarm.join(2)).code).toBe(0)
   })
-  afterAll(() => swarm.destroy())
+  afterAll(() => swarm.destroy(), 60_000)
 
   it('docker node ls prints the same table as tsw node ls', async () => {
     const d = await dockerAt('node', 'ls')

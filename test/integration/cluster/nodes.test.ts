@@ -1,11 +1,7 @@
 // node ls/inspect/update/promote/demote/rm, node health on a stopped engine
 // and a cut link, and a manager killed with SIGKILL, on the lab's engines.
-import { spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { request } from 'node:https'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { lab, LabSwarm, ROOT, waitFor } from '../../helpers/lab.js'
+import { lab, LabSwarm, waitFor } from '../../helpers/lab.js'
 
 const HEARTBEAT_S = 1
 
@@ -28,7 +24,7 @@ describe('nodes', () => {
   afterAll(async () => {
     await lab('heal', '3')
     await lab('start-engine', '3')
-    swarm.destroy()
+    await swarm.destroy()
   })
 
   it('node ls prints docker\'s columns, self starred, sorted by hostname', async () => {
@@ -94,7 +90,7 @@ describe('nodes', () => {
     // A write with a stale version, as a racing client would send it.
     const node = JSON.parse(before.stdout)[0]
     await swarm.tsw(1, 'node', 'update', '--label-add', 'race=1', 'node02')
-    const stale = await api(swarm, 'POST', `/v1.41/nodes/${node.ID}/update?version=${node.Version.Index}`, { ...node.Spec, Availability: 'drain' })
+    const stale = await swarm.api('POST', `/v1.41/nodes/${node.ID}/update?version=${node.Version.Index}`, { ...node.Spec, Availability: 'drain' })
     expect(stale.status).toBe(500)
     expect(JSON.parse(stale.body)).toEqual({ message: 'update out of sequence' })
     const after = JSON.parse((await swarm.tsw(1, 'node', 'inspect', 'node02')).stdout)[0]
@@ -155,40 +151,19 @@ describe('nodes', () => {
     const down = await swarm.tsw(1, 'node', 'ls')
     expect(down.code).toBe(1)
     expect(down.stderr).toContain('cannot reach the manager')
-    const child = spawn(process.execPath, [join(ROOT, 'bin/run.js'), 'manager', '--data-dir', swarm.dir(1)], { detached: true, stdio: 'ignore' })
-    child.unref()
+    swarm.restartManager()
     await waitFor(async () => (await swarm.tsw(1, 'node', 'ls', '-q')).code === 0, 15_000, 'manager back')
     expect(await ls('{{.ID}} {{.Hostname}} {{.Availability}} {{.ManagerStatus}}')).toBe(before)
     expect((await swarm.tsw(1, 'node', 'inspect', '-f', '{{json .Spec.Labels}}', 'node03')).stdout).toBe(labelsBefore)
-    expect(Number(readFileSync(join(swarm.dir(1), 'manager/manager.pid'), 'utf8'))).toBe(child.pid)
   })
 
   it('refuses requests without a client certificate', async () => {
-    const r = await api(swarm, 'GET', '/v1.41/nodes', undefined, false)
+    const r = await swarm.api('GET', '/v1.41/nodes', undefined, false)
     expect(r.status).toBe(401)
     expect(JSON.parse(r.body).message).toContain('client certificate')
-    const ping = await api(swarm, 'GET', '/_ping', undefined, false)
+    const ping = await swarm.api('GET', '/_ping', undefined, false)
     expect(ping.status).toBe(200)
     expect(ping.headers['swarm']).toBe('active/manager')
     expect(ping.headers['api-version']).toBe('1.41')
   })
 })
-
-/** A raw request to the manager, with the admin bundle or none. */
-function api(swarm: LabSwarm, method: string, path: string, body?: unknown, withCert = true) {
-  const tls = (f: string) => readFileSync(join(swarm.dir(1), 'tls', f), 'utf8')
-  return new Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }>((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body)
-    const req = request({
-      host: '10.213.0.1', port: swarm.port, method, path, ca: tls('ca.pem'),
-      ...(withCert ? { cert: tls('cert.pem'), key: tls('key.pem') } : {}),
-      headers: payload ? { 'Content-Type': 'application/json' } : {},
-    }, (res) => {
-      let text = ''
-      res.on('data', (c) => (text += c))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }))
-    })
-    req.on('error', reject)
-    req.end(payload)
-  })
-}

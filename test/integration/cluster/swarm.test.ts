@@ -15,7 +15,7 @@ describe('swarm init, join and tokens', () => {
     expect(r.code).toBe(0)
     initOut = r.stdout
   })
-  afterAll(() => swarm.destroy())
+  afterAll(() => swarm.destroy(), 60_000)
 
   it('init prints docker\'s message with the join command to copy', async () => {
     const m = /^Swarm initialized: current node \(([0-9a-z]{25})\) is now a manager\.\n\nTo add a worker to this swarm, run the following command:\n\n {4}tsw swarm join --token (SWMTKN-1-[0-9a-z]{50}-[0-9a-z]{25}) 10\.213\.0\.1:2381\n\nTo add a manager to this swarm, run 'tsw swarm join-token manager' and follow the instructions\.\n$/.exec(initOut)
@@ -69,7 +69,7 @@ describe('swarm init, join and tokens', () => {
         expect(existsSync(join(other.dir(2), 'context.json'))).toBe(false)
       }
     } finally {
-      other.destroy()
+      await other.destroy()
     }
     const ls = await swarm.tsw(1, 'node', 'ls', '-q')
     expect(ls.stdout.trim().split('\n')).toHaveLength(3)
@@ -88,7 +88,7 @@ describe('swarm init, join and tokens', () => {
       expect(bad.code).toBe(1)
       expect(bad.stderr).toContain('invalid engine address')
     } finally {
-      other.destroy()
+      await other.destroy()
     }
     const ls = await swarm.tsw(1, 'node', 'ls', '-q')
     expect(ls.stdout.trim().split('\n')).toHaveLength(3)
@@ -110,7 +110,7 @@ describe('swarm init, join and tokens', () => {
       expect(r.code).toBe(1)
       expect(r.stderr).toContain('A valid join token is necessary')
     } finally {
-      other.destroy()
+      await other.destroy()
     }
     const bad = await swarm.tsw(1, 'swarm', 'join-token', 'boss')
     expect(bad.code).toBe(1)

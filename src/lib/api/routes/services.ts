@@ -55,6 +55,9 @@ export function serviceRoutes(router: Router, ctx: ApiContext): void {
     return { status: 200 }
   })
 
+  // The docker CLI pins a service's image to its digest through this before it creates the service.
+  router.add('GET', '/distribution/*/json', async (req) => ({ body: await ctx.distribution(req.params['*']) }))
+
   router.add('GET', '/tasks', async (req) => {
     const filters = parseFilters(req.query.get('filters'), TASK_FILTERS)
     const [tasks, services, nodes] = await Promise.all([store.list<Task>('task'), store.list<Service>('service'), store.list<Node>('node')])

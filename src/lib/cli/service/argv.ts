@@ -49,7 +49,10 @@ export function normalizeArgv(argv: string[], flags: Record<string, FlagShape>, 
       continue
     }
     out.push(a)
-    if (stopAtFirstArg && i + 1 < argv.length) return [...out, '--', ...argv.slice(i + 1)]
+    if (stopAtFirstArg && i + 1 < argv.length) {
+      // `IMAGE -- CMD` means the same as `IMAGE CMD`.
+      return [...out, '--', ...argv.slice(argv[i + 1] === '--' ? i + 2 : i + 1)]
+    }
   }
   return out
 }

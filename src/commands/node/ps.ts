@@ -1,0 +1,43 @@
+import { Args, Flags } from '@oclif/core'
+import { BaseCommand } from '../../lib/cli/base.js'
+import { describeError, MultiError } from '../../lib/cli/errors.js'
+import { getNode } from '../../lib/cli/nodes.js'
+import { listTasks, lookupTaskNames, parseFilters, withFilter } from '../../lib/cli/tasks.js'
+import { renderTasks } from '../../lib/format/tasks.js'
+import type { Task } from '../../lib/types/index.js'
+
+export default class NodePs extends BaseCommand {
+  static override summary = 'List tasks running on one or more nodes, defaults to current node'
+  static override strict = false
+  static override args = { node: Args.string({ description: 'NODE (ID, ID prefix, hostname or "self"; default self)' }) }
+  static override flags = {
+    filter: Flags.string({ char: 'f', description: 'Filter output based on conditions provided (desired-state, id, label, name)', multiple: true, multipleNonGreedy: true }),
+    format: Flags.string({ description: 'Pretty-print tasks using a Go template' }),
+    'no-resolve': Flags.boolean({ description: 'Do not map IDs to Names' }),
+    'no-trunc': Flags.boolean({ description: 'Do not truncate output' }),
+    quiet: Flags.boolean({ char: 'q', description: 'Only display task IDs' }),
+  }
+
+  async run(): Promise<void> {
+    const { argv, flags } = await this.parse(NodePs)
+    const client = this.client(flags)
+    const refs = argv.length ? (argv as string[]) : ['self']
+    const filters = parseFilters(flags.filter)
+    const tasks: Task[] = []
+    const errors: string[] = []
+    for (const ref of refs) {
+      try {
+        const node = await getNode(client, ref)
+        tasks.push(...await listTasks(client, withFilter(filters, 'node', node.ID)))
+      } catch (err) {
+        errors.push(describeError(err))
+      }
+    }
+    // Like docker: print the table unless every node failed, then report the failures.
+    if (!errors.length || tasks.length) {
+      const names = await lookupTaskNames(client, flags['no-resolve'])
+      this.out(renderTasks(tasks, names, { format: flags.format, quiet: flags.quiet, trunc: !flags['no-trunc'], now: Date.now() }))
+    }
+    if (errors.length) throw new MultiError(errors)
+  }
+}

@@ -1,0 +1,80 @@
+// The calls service create/update/scale/rollback make to the manager
+// (Docker Engine API): each reads what it needs, writes once, and returns
+// what the command prints and what the wait needs.
+import type { ManagerClient } from '../../client/client.js'
+import { InvalidArgumentError } from '../../errors/index.js'
+import type { Service, ServiceSpec, UpdateStatus } from '../../types/index.js'
+import type { UpdateFlagValues } from './flags.js'
+import { parseUint } from './opts/index.js'
+import { applyUpdateFlags, checkRollbackAlone } from './update.js'
+
+export type ServiceClient = Pick<ManagerClient, 'get' | 'post'>
+
+/** What a write answered, and the service's update status before it (for the wait). */
+export interface WriteResult {
+  warnings: string[]
+  previousStatus?: UpdateStatus
+}
+
+/** A service by name, ID or ID prefix. Throws the client's errors (404: no such service). */
+export function getService(client: ServiceClient, ref: string): Promise<Service> {
+  return client.get<Service>(`/services/${encodeURIComponent(ref)}`)
+}
+
+/** Creates a service; returns its ID and the manager's warnings. */
+export async function createService(client: ServiceClient, spec: ServiceSpec): Promise<{ id: string; warnings: string[] }> {
+  const res = await client.post<{ ID: string; Warnings?: string[] | null }>('/services/create', { body: spec })
+  return { id: res.ID, warnings: res.Warnings ?? [] }
+}
+
+/** Writes `spec` over `service` at the version read; `rollback` asks the manager to go back to the previous spec. */
+export async function writeService(client: ServiceClient, service: Service, spec: ServiceSpec, rollback = false): Promise<WriteResult> {
+  const res = await client.post<{ Warnings?: string[] | null } | undefined>(`/services/${encodeURIComponent(service.ID)}/update`, {
+    query: { version: service.Version.Index, rollback: rollback ? 'previous' : undefined },
+    body: spec,
+  })
+  return { warnings: res?.Warnings ?? [], previousStatus: service.UpdateStatus }
+}
+
+/** `service update REF` with its flags (--rollback: the server-side rollback docker asks for). */
+export async function updateService(client: ServiceClient, ref: string, flags: UpdateFlagValues): Promise<WriteResult> {
+  checkRollbackAlone(flags)
+  const service = await getService(client, ref)
+  const spec = flags.rollback ? service.Spec : applyUpdateFlags(service.Spec, flags)
+  return writeService(client, service, spec, !!flags.rollback)
+}
+
+/** `service rollback REF`: the current spec sent back with rollback=previous. */
+export async function rollbackService(client: ServiceClient, ref: string): Promise<WriteResult> {
+  const service = await getService(client, ref)
+  return writeService(client, service, service.Spec, true)
+}
+
+/** SERVICE=REPLICAS arguments, all checked before any is applied, as docker does. Throws InvalidArgumentError. */
+export function parseScaleArgs(args: string[], bin = 'tsw'): Array<{ name: string; replicas: string }> {
+  if (!args.length) throw new InvalidArgumentError(`"${bin} service scale" requires at least 1 argument.`)
+  return args.map((arg) => {
+    const eq = arg.indexOf('=')
+    if (eq <= 0 || eq === arg.length - 1) {
+      throw new InvalidArgumentError(`Invalid scale specifier '${arg}'.\nSee '${bin} service scale --help'.\n\n` +
+        `Usage:  ${bin} service scale SERVICE=REPLICAS [SERVICE=REPLICAS...]\n\nScale one or multiple replicated services`)
+    }
+    return { name: arg.slice(0, eq), replicas: arg.slice(eq + 1) }
+  })
+}
+
+/** Sets the replicas of a replicated service. Throws InvalidArgumentError for a bad count or a global service. */
+export async function scaleService(client: ServiceClient, name: string, replicasArg: string): Promise<WriteResult & { replicas: number }> {
+  let replicas: number
+  try {
+    if (!/^\d+$/.test(replicasArg)) throw new Error(`strconv.ParseUint: parsing "${replicasArg}": invalid syntax`)
+    replicas = parseUint(replicasArg)
+  } catch (err) {
+    throw new InvalidArgumentError(`invalid replicas value ${replicasArg}: ${(err as Error).message}`)
+  }
+  const service = await getService(client, name)
+  if (!service.Spec.Mode?.Replicated) throw new InvalidArgumentError('scale can only be used with replicated or replicated-job mode')
+  const spec = structuredClone(service.Spec)
+  spec.Mode!.Replicated!.Replicas = replicas
+  return { ...(await writeService(client, service, spec)), replicas }
+}
