@@ -133,6 +133,11 @@ export class LabSwarm {
     })
   }
 
+  /** The docker CLI against lab engine i. */
+  dockerOn(i: number, ...args: string[]): Promise<Run> {
+    return docker(i, ...args)
+  }
+
   /** Starts the manager again in the foreground process group of the tests (after a SIGKILL). */
   restartManager(): void {
     const child = spawn(process.execPath, [join(ROOT, 'bin/run.js'), 'manager', '--data-dir', this.dir(1)], { detached: true, stdio: 'ignore' })

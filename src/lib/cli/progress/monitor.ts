@@ -94,7 +94,8 @@ export class ConvergenceMonitor {
     if (this.converged) {
       this.convergedAt ??= now
       const wait = monitor - (now - this.convergedAt)
-      if (wait >= 0) events.push({ id: 'verify', action: `Waiting ${Math.floor(wait / 1000) + 1} seconds to verify that tasks are stable...` })
+      // Docker counts whole seconds left, rounding up (its clock has always moved on a little).
+      if (wait >= 0) events.push({ id: 'verify', action: `Waiting ${Math.max(1, Math.ceil(wait / 1000))} seconds to verify that tasks are stable...` })
     } else {
       if (this.convergedAt !== undefined) events.push({ id: 'verify', action: 'Detected task failure' })
       this.convergedAt = undefined
