@@ -3,7 +3,7 @@ import {
   prettyService, prettyServices, renderServices, serviceReplicas, servicePorts, serviceRow,
 } from '../../../src/lib/format/services.js'
 import type { PortConfig, Service } from '../../../src/lib/types/index.js'
-import { api, golden, services } from './golden.js'
+import { api, golden, ranAt, services } from './golden.js'
 
 describe('service ls, against real docker output', () => {
   test('default table: natural name order, 12-char IDs, modes, replicas with max per node, digest stripped, ingress ports only', () => {
@@ -59,6 +59,10 @@ describe('service inspect --pretty, against real docker output', () => {
     expect(prettyServices([api<Service>('api-service-web.json')])).toBe(golden('service-inspect-pretty-web.golden'))
     expect(prettyServices([api('api-service-glob.json'), api('api-service-dns.json')])).toBe(golden('service-inspect-pretty-glob-dns.golden'))
     expect(prettyServices([api('api-service-hostp.json'), api('api-service-maxr.json')])).toBe(golden('service-inspect-pretty-hostp-maxr.golden'))
+  })
+  test('after an update: UpdateStatus with how long ago it started and completed', () => {
+    expect(prettyServices([api<Service>('api-service-web-updated.json')], { now: ranAt('service-inspect-pretty-web-updated') }))
+      .toBe(golden('service-inspect-pretty-web-updated.golden'))
   })
   test('update status, network names, and what a bare spec leaves out', () => {
     const s = svc({ Networks: undefined, TaskTemplate: { ContainerSpec: { Image: 'x' }, Networks: [{ Target: 'n1' }, { Target: 'n2' }] } })

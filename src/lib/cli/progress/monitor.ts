@@ -139,7 +139,7 @@ export function describeNotConverged(ref: string, snap: Snapshot, timeoutMs: num
     const why = t.Status.Err || t.Status.Message
     const failed = lastFailure(t)
     const label = global ? `${name} on node ${String(key).slice(0, 12)}` : `${name}.${key}`
-    lines.push(`  ${label}: ${t.Status.State}${why ? `: ${why}` : ''}${failed && failed !== t ? ` (last failure: ${failed.Status.Err})` : ''}`)
+    lines.push(`  ${label}: ${t.Status.State}${why ? `: ${why}` : ''}${failed ? ` (last failure: ${failed.Status.Err})` : ''}`)
   }
   if (!global && counted.size < want) lines.push(`  ${want - counted.size} task(s) not created or not on an available node yet`)
   const stale = snap.tasks.filter((t) => !isUpToDate(t, service) && rank(t.DesiredState) <= rank('running') && t.Status.State === 'running')
