@@ -24,7 +24,7 @@ describe('replicated services', () => {
     expect(r.stdout.split('\n')[0]).toMatch(/^[0-9a-z]{25}$/)
     expect(await swarm.running('web')).toEqual([10, 10, 10])
     const ls = await tsw('service', 'ls')
-    expect(ls.stdout).toMatch(/^ID {13}NAME {6}MODE {9}REPLICAS {3}IMAGE {21}PORTS\n[0-9a-z]{12} {3}web {7}replicated {3}30\/30 {6}10\.213\.0\.1:5000\/busybox:1 {3}\n$/)
+    expect(ls.stdout).toMatch(/^ID {13}NAME {6}MODE {9}REPLICAS {3}IMAGE {23}PORTS\n[0-9a-z]{12} {3}web {7}replicated {3}30\/30 {6}10\.213\.0\.1:5000\/busybox:1 {3}\n$/)
   })
 
   it('the containers carry the swarm labels that tie them to their tasks', async () => {
