@@ -13,10 +13,17 @@ export function livePid(pidfile: string): number | undefined {
   if (!Number.isInteger(pid) || pid <= 0) return undefined
   try {
     process.kill(pid, 0)
-    return pid
   } catch {
     return undefined
   }
+  // A killed manager nobody has reaped yet is a zombie: kill(pid, 0) still succeeds.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return undefined
+  } catch {
+    // no /proc: trust kill(pid, 0)
+  }
+  return pid
 }
 
 /** Writes this process's pid; throws when another live process holds the file. */

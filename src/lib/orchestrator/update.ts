@@ -1,7 +1,7 @@
 // Rolling updates and rollbacks. A service whose UpdateStatus says updating
-// (or rollback_started) gets a job that replaces its out-of-date tasks batch by
-// batch: Parallelism slots at a time, stop-first or start-first, each batch
-// watched for Monitor, Delay between batches. Failures beyond MaxFailureRatio
+// (or rollback_started) gets a job that replaces its out-of-date tasks:
+// Parallelism slots at a time, stop-first or start-first, Delay between a
+// worker's slots, new tasks watched for Monitor. Failures beyond MaxFailureRatio
 // pause the update, roll it back, or are ignored (FailureAction). The job's
 // progress lives in the store (which tasks are dirty, UpdateStatus), so a
 // manager restarted mid-update picks it up where it was.
@@ -49,10 +49,15 @@ export class Updater {
       })
   }
 
+  // As swarmkit's updater: `Parallelism` workers each take the next out-of-date
+  // slot, replace its task, wait for the new one to run, wait `Delay`, and take
+  // the next. A new task that fails within `Monitor` of starting counts as a
+  // failure; the update completes once the last new task has been watched for
+  // `Monitor`.
   private async run(serviceId: string): Promise<void> {
     const { store } = this.opts
-    let failures = 0
     const failed = new Set<string>()
+    const busy = new Map<string, Promise<void>>()
     for (;;) {
       if (this.stopped) return
       const service = await store.get<Service>('service', serviceId)
@@ -60,38 +65,57 @@ export class Updater {
       if (!service || (state !== 'updating' && state !== 'rollback_started')) return
       const rollingBack = state === 'rollback_started'
       const cfg = { ...UPDATE_DEFAULTS, ...(rollingBack ? service.Spec.RollbackConfig : service.Spec.UpdateConfig) }
+      const since = Date.parse(service.UpdateStatus?.StartedAt ?? '') || 0
       const tasks = (await store.list<Task>('task')).filter((t) => t.ServiceID === serviceId)
-      const slots = [...bySlot(tasks).values()].map((list) => list.filter(isLive)).filter((live) => live.length > 0)
-      const dirty = slots.filter((live) => live.some((t) => isDirty(t, service)))
-      if (dirty.length === 0) {
-        await this.finish(serviceId, service.Version.Index, rollingBack)
-        return
+      const slots = [...bySlot(tasks).entries()].map(([key, list]) => ({ key, live: list.filter(isLive) })).filter((s) => s.live.length > 0)
+      // Failures: new tasks that ended within Monitor of running (or never ran).
+      const monitorMs = cfg.Monitor / 1e6
+      for (const t of tasks) {
+        if (Date.parse(t.CreatedAt) < since || isDirty(t, service) || failed.has(t.ID)) continue
+        if (['failed', 'rejected', 'complete'].includes(t.Status.State)) failed.add(t.ID)
       }
-      const batch = cfg.Parallelism > 0 ? dirty.slice(0, cfg.Parallelism) : dirty
-      const started = Date.now()
-      await Promise.all(batch.map((live) => this.replace(service, live, cfg.Order)))
-      const outcome = await this.watchBatch(serviceId, batch.map((live) => live[0]), started, cfg.Monitor / 1e6)
-      for (const id of outcome.failed) {
-        if (failed.has(id)) continue
-        failed.add(id)
-        failures++
-      }
-      if (outcome.failed.length && failures > cfg.MaxFailureRatio * slots.length) {
-        const culprit = outcome.failed[0]
-        if (cfg.FailureAction === 'continue') {
-          // go on with the next batch
-        } else if (cfg.FailureAction === 'rollback' && !rollingBack && service.PreviousSpec) {
+      if (failed.size > 0 && failed.size > cfg.MaxFailureRatio * slots.length && cfg.FailureAction !== 'continue') {
+        const culprit = [...failed][0]
+        await Promise.allSettled(busy.values())
+        if (cfg.FailureAction === 'rollback' && !rollingBack && service.PreviousSpec) {
           await this.rollback(serviceId, culprit)
-          failures = 0
           failed.clear()
           continue
-        } else {
-          await this.pause(serviceId, rollingBack, culprit)
+        }
+        await this.pause(serviceId, rollingBack, culprit)
+        return
+      }
+      const dirty = slots.filter((s) => s.live.some((t) => isDirty(t, service)) && !busy.has(s.key))
+      if (dirty.length === 0 && busy.size === 0) {
+        // Everything replaced: done once the newest task has been watched for Monitor.
+        const newest = Math.max(0, ...tasks.filter((t) => !isDirty(t, service) && t.Status.State === 'running').map((t) => Date.parse(t.Status.Timestamp)))
+        if (Date.now() - newest >= monitorMs) {
+          await this.finish(serviceId, rollingBack)
           return
         }
       }
-      if (cfg.Delay > 0) await sleep(cfg.Delay / 1e6)
+      const room = cfg.Parallelism > 0 ? cfg.Parallelism - busy.size : dirty.length
+      for (const slot of dirty.slice(0, Math.max(0, room))) {
+        const work = this.updateSlot(service, slot.live, cfg).finally(() => busy.delete(slot.key))
+        busy.set(slot.key, work)
+      }
+      await sleep(POLL_MS)
     }
+  }
+
+  // One worker's turn: replace the slot's task, wait for the new one to run (or fail), then wait Delay.
+  private async updateSlot(service: Service, live: Task[], cfg: Required<UpdateConfig>): Promise<void> {
+    const key = live[0].Slot !== undefined ? `s${live[0].Slot}` : `n${live[0].NodeID}`
+    const keyOf = (t: Task) => (t.Slot !== undefined ? `s${t.Slot}` : `n${t.NodeID}`)
+    const started = Date.now()
+    await this.replace(service, live, cfg.Order)
+    await this.until(async () => {
+      const current = await this.opts.store.get<Service>('service', service.ID)
+      if (!current) return true
+      const tasks = (await this.opts.store.list<Task>('task')).filter((t) => t.ServiceID === service.ID && keyOf(t) === key && !isDirty(t, current))
+      return tasks.some((t) => Date.parse(t.CreatedAt) >= started - 1000 && (t.Status.State === 'running' || isTerminal(t.Status.State)))
+    }, BATCH_TIMEOUT_MS)
+    if (cfg.Delay > 0) await sleep(cfg.Delay / 1e6)
   }
 
   // Replaces a slot's task: stop-first stops it (the orchestrator then starts the new one); start-first starts the new one first.
@@ -113,35 +137,7 @@ export class Updater {
     }
   }
 
-  // Waits until each slot of the batch runs an up-to-date task, then watches them for `monitorMs`.
-  private async watchBatch(serviceId: string, oldTasks: Task[], since: number, monitorMs: number): Promise<{ failed: string[] }> {
-    const { store } = this.opts
-    const keys = oldTasks.map((t) => (t.Slot !== undefined ? `s${t.Slot}` : `n${t.NodeID}`))
-    const fresh = async () => {
-      const service = await store.get<Service>('service', serviceId)
-      const tasks = (await store.list<Task>('task')).filter((t) => t.ServiceID === serviceId && Date.parse(t.CreatedAt) >= since - 1000)
-      return { service, tasks: tasks.filter((t) => keys.includes(t.Slot !== undefined ? `s${t.Slot}` : `n${t.NodeID}`) && service && !isDirty(t, service)) }
-    }
-    const failedOf = (tasks: Task[]) => tasks.filter((t) => ['failed', 'rejected', 'complete'].includes(t.Status.State)).map((t) => t.ID)
-    let failed: string[] = []
-    await this.until(async () => {
-      const { service, tasks } = await fresh()
-      if (!service) return true
-      failed = failedOf(tasks)
-      const running = keys.filter((k) => tasks.some((t) => (t.Slot !== undefined ? `s${t.Slot}` : `n${t.NodeID}`) === k && t.Status.State === 'running'))
-      return failed.length > 0 || running.length === keys.length
-    }, BATCH_TIMEOUT_MS)
-    if (failed.length) return { failed }
-    const end = Date.now() + monitorMs
-    while (Date.now() < end && !this.stopped) {
-      failed = failedOf((await fresh()).tasks)
-      if (failed.length) return { failed }
-      await sleep(Math.min(POLL_MS * 4, Math.max(1, end - Date.now())))
-    }
-    return { failed: [] }
-  }
-
-  private async finish(serviceId: string, _version: number, rollingBack: boolean): Promise<void> {
+  private async finish(serviceId: string, rollingBack: boolean): Promise<void> {
     await modify<Service>(this.opts.store, 'service', serviceId, (s) => {
       s.UpdateStatus = {
         State: rollingBack ? 'rollback_completed' : 'completed', StartedAt: s.UpdateStatus?.StartedAt,

@@ -31,7 +31,8 @@ describe('rolling updates', () => {
   afterAll(() => swarm.destroy(), 120_000)
 
   it('replaces tasks in batches of --update-parallelism, --update-delay apart', async () => {
-    expect((await tsw('service', 'create', '--name', 'roll', '--replicas', '6', '--stop-grace-period', '1s', '-e', 'V=1', IMG, 'sleep', '1d')).code).toBe(0)
+    expect((await tsw('service', 'create', '--name', 'roll', '--replicas', '6', '--stop-grace-period', '1s', '-e', 'V=1',
+      '--rollback-parallelism', '0', '--rollback-monitor', '500ms', IMG, 'sleep', '1d')).code).toBe(0)
     const t0 = Date.now()
     const r = await tsw('service', 'update', '--env-add', 'V=2', '--update-parallelism', '2', '--update-delay', '2s', '--update-monitor', '500ms', 'roll')
     expect(r.stderr).toBe('')
@@ -73,7 +74,7 @@ describe('rolling updates', () => {
     await waitFor(async () => (await envOfRunning('roll')).join() === Array(6).fill('V=2').join(), 60_000, 'six V=2 again')
   })
 
-  it('a manager killed mid-update comes back, finishes the update, and runs no duplicates', async () => {
+  it('a manager killed mid-update comes back, finishes the update, and runs no duplicates', { timeout: 150_000 }, async () => {
     expect((await tsw('service', 'update', '-d', '--env-add', 'V=5', '--update-parallelism', '1', '--update-delay', '500ms', '--update-monitor', '200ms', 'roll')).code).toBe(0)
     await waitFor(async () => (await envOfRunning('roll')).includes('V=5'), 20_000, 'update under way')
     process.kill(swarm.managerPid(), 'SIGKILL')
