@@ -169,7 +169,8 @@ describe('TaskRunner on a lab engine', () => {
   })
 
   it('reads logs with tail and timestamps, and follows them', async () => {
-    const t = task(['sh', '-c', 'for i in 1 2 3 4 5; do echo out$i; done; echo err1 >&2; printf partial'])
+    // Pauses between streams: the engine orders stdout and stderr lines only by their times.
+    const t = task(['sh', '-c', 'for i in 1 2 3 4 5; do echo out$i; done; sleep 0.1; echo err1 >&2; sleep 0.1; printf partial'])
     const { containerId } = await r1.createAndStart(config(t))
     await waitFor(async () => (await r1.inspect(containerId)).state === 'exited', 10_000, 'the container to exit')
 
