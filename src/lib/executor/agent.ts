@@ -24,7 +24,7 @@ const STARTABLE: TaskState[] = ['assigned', 'accepted', 'preparing', 'ready', 's
 
 export class Executor {
   private readonly inFlight = new Set<string>()
-  private readonly runners = new Map<string, { url: string; runner: TaskRunner; events?: { stop(): void } }>()
+  private readonly runners = new Map<string, { runner: TaskRunner; events?: { stop(): void } }>()
   private unwatch?: () => void
   private timer?: NodeJS.Timeout
   private sweep?: NodeJS.Timeout
@@ -165,16 +165,20 @@ export class Executor {
     return moved
   }
 
-  /** The runner for a node's engine (and its event stream), or undefined when the node has no engine record. */
+  /**
+   * The runner for a node's engine (and its event stream), or undefined when
+   * the node has no engine record. A new connection from the pool (the
+   * dispatcher drops one that missed a heartbeat) gets a new runner.
+   */
   private async runner(nodeId: string): Promise<TaskRunner | undefined> {
     const engine = await this.opts.store.get<StoredEngine>('engine', nodeId)
     if (!engine) return undefined
-    const have = this.runners.get(nodeId)
-    if (have && have.url === engine.Ref.URL) return have.runner
-    have?.events?.stop()
     const conn = await this.opts.engines.get(nodeId, engine.Ref)
+    const have = this.runners.get(nodeId)
+    if (have && have.runner.conn === conn) return have.runner
+    have?.events?.stop()
     const runner = new TaskRunner(conn, this.opts.clusterId, this.opts.log)
-    const entry: { url: string; runner: TaskRunner; events?: { stop(): void } } = { url: engine.Ref.URL, runner }
+    const entry: { runner: TaskRunner; events?: { stop(): void } } = { runner }
     this.runners.set(nodeId, entry)
     entry.events = runner.watchEvents((e) => {
       if (e.action === 'die' && e.taskId) void this.onDie(e.taskId, e.exitCode)

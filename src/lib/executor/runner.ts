@@ -66,6 +66,9 @@ export interface TaskRunnerOptions {
   pullTimeoutMs?: number
 }
 
+/** How long a successful pull stands for the next tasks of the same image. */
+const PULL_FRESH_MS = 10_000
+
 /** Runs tasks' containers on one engine for one cluster. */
 export class TaskRunner {
   /** Bounds concurrent create+start calls on this engine. */
@@ -75,6 +78,8 @@ export class TaskRunner {
   private readonly pullTimeoutMs: number
   /** Pulls in flight, by image: many tasks of one service share one pull. */
   private readonly pulls = new Map<string, Promise<string | undefined>>()
+  /** When each image was last pulled successfully. */
+  private readonly pulledAt = new Map<string, number>()
 
   constructor(
     readonly conn: EngineConnection,
@@ -102,6 +107,10 @@ export class TaskRunner {
    * know it, else the registry's or engine's answer.
    */
   async pullImage(image: string, onWarning?: (warning: string) => void): Promise<void> {
+    // A burst of tasks (create 30, scale, update) pulls once: a pull that
+    // succeeded a moment ago stands for the next few seconds.
+    const fresh = this.pulledAt.get(image)
+    if (fresh !== undefined && Date.now() - fresh < PULL_FRESH_MS) return
     let pull = this.pulls.get(image)
     if (!pull) {
       pull = this.pullOrLocal(image).finally(() => this.pulls.delete(image))
@@ -109,6 +118,7 @@ export class TaskRunner {
     }
     const warning = await pull
     if (warning) onWarning?.(warning)
+    else this.pulledAt.set(image, Date.now())
   }
 
   private async pullOrLocal(image: string): Promise<string | undefined> {
