@@ -10,7 +10,7 @@ RUNS=${RUNS:-3}; SCEN=${SCENARIOS:-bcdefg}
 LAB="bash $PWD/test/lab/lab.sh"
 E=(tcp://10.213.0.11:2375 tcp://10.213.0.12:2375 tcp://10.213.0.13:2375)
 OUT=$(mktemp -d)
-[ -f dist/commands/manager.js ] || npm run build >/dev/null
+[ -f dist/tsw.cjs ] || npm run build >/dev/null
 $LAB up 3 >/dev/null
 for h in "${E[@]}"; do docker -H "$h" swarm leave --force >/dev/null 2>&1 || true; done
 

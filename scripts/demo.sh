@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] || { echo "run as root (it starts dockerd engines in network namespaces)"; exit 1; }
 [ -d node_modules ] || npm ci --no-audit --no-fund
-[ -f oclif.manifest.json ] || npm run build
+[ -f dist/tsw.cjs ] || npm run build
 
 say() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
 D=/tmp/tsw-demo

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Interfaces } from '@oclif/core'
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
 import NodePs from '../../../src/commands/node/ps.js'
 import ServiceInspect from '../../../src/commands/service/inspect.js'
@@ -17,8 +18,8 @@ import { createRootCA, issueKeyAndCertificate } from '../../../src/lib/pki/index
 import type { Service } from '../../../src/lib/types/index.js'
 import { api, bin, golden, nodes, ranAt, services, tasks } from '../format/golden.js'
 import { fakeClient } from './fake-lookups.js'
+import { OCLIF_OPTIONS } from './oclif-options.js'
 
-const root = new URL('../../../', import.meta.url).pathname
 let server: Server
 let dataDir: string
 let host: string
@@ -68,7 +69,7 @@ afterEach(() => {
 })
 
 /** Runs a command class with argv at the time `capture` ran; returns stdout, stderr and the exit code. */
-async function run(cmd: { run(argv: string[], opts: string): Promise<unknown> }, argv: string[], capture?: string) {
+async function run(cmd: { run(argv: string[], opts: Interfaces.LoadOptions): Promise<unknown> }, argv: string[], capture?: string) {
   if (capture) {
     vi.useFakeTimers({ toFake: ['Date'] })
     vi.setSystemTime(ranAt(capture))
@@ -78,7 +79,7 @@ async function run(cmd: { run(argv: string[], opts: string): Promise<unknown> },
   vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => { out += String(s); return true })
   vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => { err += String(s); return true })
   requests.length = 0
-  await cmd.run([...argv, '--host', host, '--data-dir', dataDir], root)
+  await cmd.run([...argv, '--host', host, '--data-dir', dataDir], OCLIF_OPTIONS)
   vi.restoreAllMocks()
   return { out, err, code: process.exitCode ?? 0 }
 }

@@ -1,0 +1,121 @@
+// Restart policies, placement limits, host-mode ports, logs, and the two
+// features swarm mode lacks (--privileged, --device), on the lab's engines.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { LabSwarm, waitFor } from '../../helpers/lab.js'
+
+const IMG = '10.213.0.1:5000/busybox:1'
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0)
+
+describe('service features', () => {
+  const swarm = new LabSwarm(2396)
+  const tsw = (...args: string[]) => swarm.tsw(1, ...args)
+  const create = (...args: string[]) => tsw('service', 'create', '--stop-grace-period', '1s', ...args)
+  const tasks = async (service: string) =>
+    (await swarm.api('GET', `/v1.41/tasks?filters=${encodeURIComponent(JSON.stringify({ service: { [service]: true } }))}`)).json as
+      Array<{ Status: { State: string; Err?: string }; DesiredState: string; NodeID: string }>
+
+  beforeAll(async () => {
+    expect((await swarm.init()).code).toBe(0)
+    expect((await swarm.join(2)).code).toBe(0)
+    expect((await swarm.join(3)).code).toBe(0)
+  })
+  afterAll(() => swarm.destroy(), 120_000)
+
+  it('on-failure with max attempts: the task runs 1 + N times, then the slot stays empty', async () => {
+    expect((await create('-d', '--name', 'flaky', '--restart-condition', 'on-failure', '--restart-max-attempts', '2',
+      '--restart-delay', '100ms', IMG, 'sh', '-c', 'sleep 0.3; exit 1')).code).toBe(0)
+    await waitFor(async () => (await tasks('flaky')).filter((t) => t.Status.State === 'failed').length === 3, 30_000, '3 failures')
+    await new Promise((r) => setTimeout(r, 1500)) // a 4th would have been started by now
+    const all = await tasks('flaky')
+    expect(all).toHaveLength(3)
+    expect(all.every((t) => t.Status.Err === 'task: non-zero exit (1)')).toBe(true)
+    expect((await tsw('service', 'ls', '--filter', 'name=flaky', '--format', '{{.Replicas}}')).stdout).toBe('0/1\n')
+  })
+
+  it('condition none: a task that completes is not replaced', async () => {
+    expect((await create('-d', '--name', 'once', '--restart-condition', 'none', IMG, 'true')).code).toBe(0)
+    await waitFor(async () => (await tasks('once')).some((t) => t.Status.State === 'complete'), 20_000, 'complete')
+    await new Promise((r) => setTimeout(r, 1000))
+    expect(await tasks('once')).toHaveLength(1)
+  })
+
+  it('--replicas-max-per-node leaves the extra task pending with the reason', async () => {
+    expect((await create('-d', '--name', 'maxed', '--replicas', '4', '--replicas-max-per-node', '1', IMG, 'sleep', '1d')).code).toBe(0)
+    await waitFor(async () => (await swarm.running('maxed')).join() === '1,1,1', 20_000, 'one per node')
+    const ps = await waitFor(async () => {
+      const r = await tsw('service', 'ps', '--no-trunc', '--format', '{{.CurrentState}}|{{.Error}}', 'maxed')
+      return r.stdout.includes('max replicas per node') && r.stdout
+    }, 10_000, 'pending reason')
+    expect(ps).toMatch(/Pending .*\|"no suitable node \(max replicas per node limit exceed(ed)?\)"/)
+    expect((await tsw('service', 'ls', '--filter', 'name=maxed', '--format', '{{.Replicas}}')).stdout).toBe('3/4 (max 1 per node)\n')
+  })
+
+  it('a memory reservation no engine has leaves the task pending: insufficient resources', async () => {
+    expect((await create('-d', '--name', 'huge', '--reserve-memory', '900g', IMG, 'sleep', '1d')).code).toBe(0)
+    const ps = await waitFor(async () => {
+      const r = await tsw('service', 'ps', '--no-trunc', '--format', '{{.Error}}', 'huge')
+      return r.stdout.includes('insufficient resources') && r.stdout
+    }, 10_000, 'insufficient resources')
+    expect(ps).toBe('"no suitable node (insufficient resources on 3 nodes)"\n')
+  })
+
+  it('host-mode published ports bind on the node that runs the task, and never twice on one node', async () => {
+    expect((await create('--name', 'hostp', '--replicas', '2', '--publish', 'mode=host,published=8181,target=80',
+      IMG, 'sleep', '1d')).code).toBe(0)
+    const counts = await swarm.running('hostp')
+    expect(sum(counts)).toBe(2)
+    for (const i of [1, 2, 3]) {
+      for (const id of await swarm.containers(i, 'hostp')) {
+        const r = await swarm.dockerOn(i, 'inspect', '--format', '{{json .HostConfig.PortBindings}}', id)
+        expect(JSON.parse(r.stdout)).toEqual({ '80/tcp': [{ HostIp: '', HostPort: '8181' }] })
+      }
+    }
+    expect((await tsw('service', 'scale', '-d', 'hostp=4')).code).toBe(0)
+    await waitFor(async () => sum(await swarm.running('hostp')) === 3, 20_000, '3 running')
+    const err = await waitFor(async () => {
+      const r = await tsw('service', 'ps', '--no-trunc', '--format', '{{.Error}}', 'hostp')
+      return r.stdout.includes('host-mode port already in use') && r.stdout
+    }, 10_000, 'port conflict reason')
+    expect(err).toContain('no suitable node (host-mode port already in use on 3 nodes)')
+  })
+
+  it('service logs prints each line prefixed with its task and node; --tail and -t', async () => {
+    expect((await create('--name', 'talk', '--replicas', '2', IMG, 'sh', '-c', 'echo one; echo two; sleep 1d')).code).toBe(0)
+    const r = await waitFor(async () => {
+      const l = await tsw('service', 'logs', 'talk')
+      return l.stdout.split('\n').filter(Boolean).length === 4 && l
+    }, 15_000, 'four lines')
+    expect(r.stdout).toMatch(/^talk\.[12]\.[0-9a-z]{12}@node0\d {4}\| one$/m)
+    expect(r.stdout).toMatch(/^talk\.[12]\.[0-9a-z]{12}@node0\d {4}\| two$/m)
+    const tail = await tsw('service', 'logs', '--tail', '1', '-t', 'talk')
+    const lines = tail.stdout.split('\n').filter(Boolean)
+    expect(lines).toHaveLength(2)
+    for (const l of lines) expect(l).toMatch(/\| \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z two$/)
+  })
+
+  it('beyond swarm mode: --device maps a host device into the containers', async () => {
+    expect((await create('--name', 'dev', '--device', '/dev/null:/dev/tsw-null', IMG, 'sleep', '1d')).code).toBe(0)
+    const where = (await swarm.running('dev')).findIndex((c) => c === 1) + 1
+    const [id] = await swarm.containers(where, 'dev')
+    const devices = JSON.parse((await swarm.dockerOn(where, 'inspect', '--format', '{{json .HostConfig.Devices}}', id)).stdout)
+    expect(devices).toEqual([{ PathOnHost: '/dev/null', PathInContainer: '/dev/tsw-null', CgroupPermissions: 'rwm' }])
+    const ls = await swarm.dockerOn(where, 'exec', id, 'ls', '/dev/tsw-null')
+    expect(ls.stdout.trim()).toBe('/dev/tsw-null')
+  })
+
+  it('beyond swarm mode: --privileged asks the engine for a privileged container', async () => {
+    // These VMs refuse privileged containers (CAP_SYS_RESOURCE is not in their bounding
+    // set), so the engine's own answer is what shows the flag reached it.
+    expect((await create('-d', '--name', 'priv', '--privileged', '--restart-condition', 'none', IMG, 'sleep', '1d')).code).toBe(0)
+    const t = await waitFor(async () => (await tasks('priv')).find((x) => x.Status.State === 'running' || x.Status.Err), 20_000, 'priv started or refused')
+    if (t.Status.State === 'running') {
+      const where = (await swarm.running('priv')).findIndex((c) => c === 1) + 1
+      const [id] = await swarm.containers(where, 'priv')
+      expect((await swarm.dockerOn(where, 'inspect', '--format', '{{.HostConfig.Privileged}}', id)).stdout.trim()).toBe('true')
+    } else {
+      expect(t.Status.Err).toMatch(/caps|privileged|operation not permitted/i)
+    }
+    const spec = JSON.parse((await tsw('service', 'inspect', '--format', '{{json .Spec.TaskTemplate.ContainerSpec.Privileged}}', 'priv')).stdout)
+    expect(spec).toBe(true)
+  })
+})
