@@ -90,7 +90,8 @@ describe('service features', () => {
     const tail = await tsw('service', 'logs', '--tail', '1', '-t', 'talk')
     const lines = tail.stdout.split('\n').filter(Boolean)
     expect(lines).toHaveLength(2)
-    for (const l of lines) expect(l).toMatch(/\| \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z two$/)
+    // docker puts the time first: "2026-…Z talk.1.abc@node02    | two"
+    for (const l of lines) expect(l).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z talk\.[12]\.[0-9a-z]{12}@node0\d +\| two$/)
   })
 
   it('beyond swarm mode: --device maps a host device into the containers', async () => {
