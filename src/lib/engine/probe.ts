@@ -6,30 +6,49 @@ import type { EngineInfo } from '../types/index.js'
 import type { EngineConnection } from './connect.js'
 
 /**
- * Runs request(signal) against conn's engine and settles within timeoutMs: on
- * time-out the signal aborts the request. Failures become UnavailableError
- * ("cannot reach engine URL: …"), HTTP error answers included.
+ * Runs request(signal) and settles within timeoutMs: on time-out the signal
+ * aborts the request and the promise rejects with onTimeout(). Other failures
+ * pass through mapError.
  */
-export async function withDeadline<T>(
-  conn: EngineConnection,
+export async function raceDeadline<T>(
   timeoutMs: number,
+  onTimeout: () => Error,
+  mapError: (err: unknown) => Error,
   request: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
   const controller = new AbortController()
   let timer: NodeJS.Timeout | undefined
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      reject(new UnavailableError(`cannot reach engine ${conn.address.url}: no answer within ${timeoutMs} ms`))
+      reject(onTimeout())
       controller.abort()
     }, timeoutMs)
   })
   try {
     return await Promise.race([request(controller.signal), deadline])
   } catch (err) {
-    throw err instanceof UnavailableError ? err : unavailable(conn, err)
+    throw mapError(err)
   } finally {
     clearTimeout(timer)
   }
+}
+
+/**
+ * Runs request(signal) against conn's engine and settles within timeoutMs.
+ * Failures become UnavailableError ("cannot reach engine URL: …"), HTTP error
+ * answers included.
+ */
+export function withDeadline<T>(
+  conn: EngineConnection,
+  timeoutMs: number,
+  request: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  return raceDeadline(
+    timeoutMs,
+    () => new UnavailableError(`cannot reach engine ${conn.address.url}: no answer within ${timeoutMs} ms`),
+    (err) => (err instanceof UnavailableError ? err : unavailable(conn, err)),
+    request,
+  )
 }
 
 /** Resolves when the engine answers /_ping within timeoutMs; else UnavailableError. */

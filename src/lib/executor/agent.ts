@@ -6,7 +6,7 @@
 // comes back with stale containers).
 import type { EnginePool } from '../dispatcher/engines.js'
 import type { StoredEngine } from '../cluster/node-record.js'
-import { modify, type Store, type StoreEvent } from '../store/index.js'
+import { modify, Reactor, type Store } from '../store/index.js'
 import { isTerminal, stateIndex, type Node, type Service, type Task, type TaskState } from '../types/index.js'
 import { containerConfig } from './container-config.js'
 import { TaskRunner } from './runner.js'
@@ -25,21 +25,20 @@ const STARTABLE: TaskState[] = ['assigned', 'accepted', 'preparing', 'ready', 's
 export class Executor {
   private readonly inFlight = new Set<string>()
   private readonly runners = new Map<string, { runner: TaskRunner; events?: { stop(): void } }>()
-  private unwatch?: () => void
-  private timer?: NodeJS.Timeout
+  private readonly reactor: Reactor
   private sweep?: NodeJS.Timeout
-  private stopped = false
-  private running = false
-  private again = false
 
-  constructor(private readonly opts: ExecutorOptions) {}
+  constructor(private readonly opts: ExecutorOptions) {
+    this.reactor = new Reactor({
+      store: opts.store, log: opts.log, name: 'executor', pass: () => this.dispatchAll(),
+      wants: (e) => e.kind === 'task' || e.kind === 'node',
+    })
+  }
 
   start(): void {
-    this.unwatch = this.opts.store.watch((e: StoreEvent) => {
-      if (e.kind === 'task' || e.kind === 'node') this.poke()
-    })
+    this.reactor.start()
     const sweep = () => {
-      if (this.stopped) return
+      if (this.reactor.isStopped) return
       void this.reconcileAll()
       this.sweep = setTimeout(sweep, this.opts.reconcileMs ?? 5000)
     }
@@ -47,38 +46,14 @@ export class Executor {
   }
 
   stop(): void {
-    this.stopped = true
-    this.unwatch?.()
-    clearTimeout(this.timer)
+    this.reactor.stop()
     clearTimeout(this.sweep)
     for (const r of this.runners.values()) r.events?.stop()
   }
 
+  /** Asks for a dispatch pass soon. */
   poke(): void {
-    if (this.stopped || this.timer) return
-    this.timer = setTimeout(() => {
-      this.timer = undefined
-      void this.pass()
-    }, 5)
-  }
-
-  /** Starts what should run and stops what should not, on every ready node. */
-  async pass(): Promise<void> {
-    if (this.running) {
-      this.again = true
-      return
-    }
-    this.running = true
-    try {
-      do {
-        this.again = false
-        await this.dispatchAll()
-      } while (this.again && !this.stopped)
-    } catch (err) {
-      this.opts.log(`executor: ${(err as Error).message}`)
-    } finally {
-      this.running = false
-    }
+    this.reactor.poke()
   }
 
   private async dispatchAll(): Promise<void> {

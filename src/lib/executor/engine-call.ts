@@ -2,6 +2,7 @@
 // hung promise when the engine's link is cut) and typed errors that carry the
 // engine's own message ("No such image: …"), without dockerode's decoration.
 
+import { raceDeadline } from '../engine/probe.js'
 import {
   ConflictError, InvalidArgumentError, NotFoundError, TswError, UnavailableError,
 } from '../errors/index.js'
@@ -68,25 +69,16 @@ function typedError(url: string, err: unknown, status: number | undefined, messa
  * aborts the request and the promise rejects with UnavailableError naming the
  * engine and what was asked. Failures become typed errors (typedEngineError).
  */
-export async function engineCall<T>(
+export function engineCall<T>(
   url: string,
   what: string,
   timeoutMs: number,
   request: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
-  const controller = new AbortController()
-  let timer: NodeJS.Timeout | undefined
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(new UnavailableError(`engine ${url}: no answer to ${what} within ${timeoutMs} ms`))
-      controller.abort()
-    }, timeoutMs)
-  })
-  try {
-    return await Promise.race([request(controller.signal), deadline])
-  } catch (err) {
-    throw typedEngineError(url, err)
-  } finally {
-    clearTimeout(timer)
-  }
+  return raceDeadline(
+    timeoutMs,
+    () => new UnavailableError(`engine ${url}: no answer to ${what} within ${timeoutMs} ms`),
+    (err) => typedEngineError(url, err),
+    request,
+  )
 }

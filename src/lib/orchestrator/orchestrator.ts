@@ -2,7 +2,7 @@
 // when a delayed restart falls due) it plans each service (reconcile.ts) and
 // writes the plan to the store. Tasks of removed services are stopped and,
 // once stopped, deleted; each slot keeps a bounded history.
-import { modify, type Store, type StoreEvent } from '../store/index.js'
+import { modify, Reactor, type Store } from '../store/index.js'
 import { isTerminal, type Node, type Service, type Task } from '../types/index.js'
 import { planService } from './reconcile.js'
 import { bySlot } from './slots.js'
@@ -17,60 +17,26 @@ export interface OrchestratorOptions {
 }
 
 export class Orchestrator {
-  private unwatch?: () => void
-  private running = false
-  private again = false
-  private timer?: NodeJS.Timeout
+  private readonly reactor: Reactor
   private wake?: NodeJS.Timeout
-  private stopped = false
   private readonly now: () => number
 
   constructor(private readonly opts: OrchestratorOptions) {
     this.now = opts.now ?? Date.now
+    this.reactor = new Reactor({
+      store: opts.store, log: opts.log, name: 'orchestrator', pass: () => this.reconcileAll(),
+      wants: (e) => e.kind === 'service' || e.kind === 'task' || e.kind === 'node',
+    })
   }
 
   /** Starts: a full pass now, then one after every relevant change. */
   start(): void {
-    this.unwatch = this.opts.store.watch((e: StoreEvent) => {
-      if (e.kind === 'service' || e.kind === 'task' || e.kind === 'node') this.poke()
-    })
-    this.poke()
+    this.reactor.start()
   }
 
   stop(): void {
-    this.stopped = true
-    this.unwatch?.()
-    clearTimeout(this.timer)
+    this.reactor.stop()
     clearTimeout(this.wake)
-  }
-
-  /** Asks for a pass soon (changes arriving together share one). */
-  poke(): void {
-    if (this.stopped || this.timer) return
-    this.timer = setTimeout(() => {
-      this.timer = undefined
-      void this.pass()
-    }, 5)
-  }
-
-  /** One pass over every service; runs again at once if something changed meanwhile. */
-  async pass(): Promise<void> {
-    if (this.running) {
-      this.again = true
-      return
-    }
-    this.running = true
-    try {
-      do {
-        this.again = false
-        await this.reconcileAll()
-      } while (this.again && !this.stopped)
-    } catch (err) {
-      this.opts.log(`orchestrator: ${(err as Error).message}`)
-      this.poke()
-    } finally {
-      this.running = false
-    }
   }
 
   private async reconcileAll(): Promise<void> {
@@ -99,7 +65,7 @@ export class Orchestrator {
       }
     }
     clearTimeout(this.wake)
-    if (wakeAt !== Infinity && !this.stopped) this.wake = setTimeout(() => this.poke(), Math.max(0, wakeAt - this.now()) + 10)
+    if (wakeAt !== Infinity && !this.reactor.isStopped) this.wake = setTimeout(() => this.reactor.poke(), Math.max(0, wakeAt - this.now()) + 10)
   }
 
   // Desired state shutdown (or remove); a task never placed on a node is shut down at once.

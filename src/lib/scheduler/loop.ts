@@ -2,57 +2,27 @@
 // pending tasks (scheduleTasks) and writes the assignments; a task nothing
 // fits stays pending with the reason in its status, and is tried again on
 // the next change.
-import { modify, type Store, type StoreEvent } from '../store/index.js'
+import { modify, Reactor, type Store } from '../store/index.js'
 import { isTerminal, type Node, type Task } from '../types/index.js'
 import { hostPorts } from './sched-task.js'
 import { scheduleTasks } from './scheduler.js'
 
 export class SchedulerLoop {
-  private unwatch?: () => void
-  private timer?: NodeJS.Timeout
-  private running = false
-  private again = false
-  private stopped = false
+  private readonly reactor: Reactor
 
-  constructor(private readonly opts: { store: Store; log: (msg: string) => void }) {}
+  constructor(private readonly opts: { store: Store; log: (msg: string) => void }) {
+    this.reactor = new Reactor({
+      store: opts.store, log: opts.log, name: 'scheduler', pass: () => this.scheduleAll(),
+      wants: (e) => e.kind === 'node' || (e.kind === 'task' && e.action !== 'delete'),
+    })
+  }
 
   start(): void {
-    this.unwatch = this.opts.store.watch((e: StoreEvent) => {
-      if (e.kind === 'node' || (e.kind === 'task' && e.action !== 'delete')) this.poke()
-    })
-    this.poke()
+    this.reactor.start()
   }
 
   stop(): void {
-    this.stopped = true
-    this.unwatch?.()
-    clearTimeout(this.timer)
-  }
-
-  poke(): void {
-    if (this.stopped || this.timer) return
-    this.timer = setTimeout(() => {
-      this.timer = undefined
-      void this.pass()
-    }, 5)
-  }
-
-  async pass(): Promise<void> {
-    if (this.running) {
-      this.again = true
-      return
-    }
-    this.running = true
-    try {
-      do {
-        this.again = false
-        await this.scheduleAll()
-      } while (this.again && !this.stopped)
-    } catch (err) {
-      this.opts.log(`scheduler: ${(err as Error).message}`)
-    } finally {
-      this.running = false
-    }
+    this.reactor.stop()
   }
 
   private async scheduleAll(): Promise<void> {

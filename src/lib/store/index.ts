@@ -1,2 +1,3 @@
 export * from './store.js'
 export { SqliteStore } from './sqlite.js'
+export { Reactor, type ReactorOptions } from './reactor.js'
