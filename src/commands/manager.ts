@@ -7,6 +7,8 @@ export default class ManagerCommand extends BaseCommand {
   static override description = 'Serves the swarm API of the data dir that "tsw swarm init" prepared (for systemd, containers and tests). SIGTERM or Ctrl-C stops it; every container keeps running.'
   static override flags = {
     'dispatcher-heartbeat': Flags.string({ description: 'Override the heartbeat period (ns|us|ms|s|m|h)' }),
+    strategy: Flags.string({ description: 'Placement of plain containers (docker run through the manager)', options: ['spread', 'binpack', 'random'], default: 'spread' }),
+    'engines-file': Flags.string({ description: 'File of engine addresses (one per line: tcp://…, ssh://…) added as nodes at start, as classic swarm\'s file discovery' }),
   }
 
   async run(): Promise<void> {
@@ -15,6 +17,8 @@ export default class ManagerCommand extends BaseCommand {
     const manager = new Manager({
       dataDir: this.dataDir(flags),
       heartbeatMs: flags['dispatcher-heartbeat'] ? parseDuration(flags['dispatcher-heartbeat'], 'dispatcher-heartbeat') : undefined,
+      strategy: flags.strategy as 'spread' | 'binpack' | 'random',
+      enginesFile: flags['engines-file'],
     })
     await manager.start()
     await new Promise<void>((resolve) => {

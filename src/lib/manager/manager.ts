@@ -20,6 +20,10 @@ export interface ManagerOptions {
   dataDir: string
   /** Overrides the heartbeat period of the config (ms). */
   heartbeatMs?: number
+  /** Classic swarm: how new plain containers are placed (default spread). */
+  strategy?: 'spread' | 'binpack' | 'random'
+  /** Classic swarm: a file of engine addresses added as nodes at start. */
+  enginesFile?: string
   log?: (msg: string) => void
 }
 
