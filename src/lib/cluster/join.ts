@@ -39,27 +39,47 @@ export async function joinNode(deps: JoinDeps, req: JoinRequest): Promise<JoinRe
   }
   const swarm = await getSwarm(deps.store)
   const role = roleOfToken(req.Token, swarm.JoinTokens)
-  let info: EngineInfo
-  try {
-    info = await deps.probe(req.Engine)
-  } catch (err) {
-    throw new UnavailableError(`the manager cannot reach the engine ${req.Engine.URL}: ${(err as Error).message}. Check the address and that the engine listens there, reachable from the manager`)
-  }
-  const engines = await deps.store.list<StoredEngine>('engine')
-  const nodes = await deps.store.list<Node>('node')
-  const same = engines.find((e) => !e.Left && (e.Ref.URL === req.Engine.URL ||
-    // Engines cloned from one image can share an ID (key.json): the hostname must match too.
-    (e.EngineID === info.ID && nodes.find((n) => n.ID === e.ID)?.Description.Hostname === info.Hostname)))
-  if (same) throw new ConflictError(`This node is already part of a swarm: engine ${req.Engine.URL} (${info.Hostname}) is node ${same.ID}. Use "tsw swarm leave" to leave this swarm and join another one.`)
+  const info = await checkNewEngine(deps, req.Engine)
   const id = newId()
   const cert = await issueCertificate({
     ca: deps.ca, publicKeyPem: req.PublicKey, commonName: id,
     organizationalUnit: role === 'manager' ? 'swarm-manager' : 'swarm-worker',
     organization: swarm.ID, usage: 'client', days: deps.certDays,
   })
-  await deps.store.create('engine', newEngineRecord(id, req.Engine, info))
-  await deps.store.create('node', newNode(id, info, role, req.AdvertiseAddr || hostOf(req.Engine.URL)))
+  await storeEngineNode(deps.store, id, req.Engine, info, role, req.AdvertiseAddr)
   return { NodeID: id, Role: role, ClusterID: swarm.ID, CACert: deps.ca.certPem, Cert: cert }
+}
+
+/**
+ * Adds an engine as a worker node without a join (classic swarm's static
+ * discovery: `tsw node add`, `tsw manager --engines-file`). Returns its node.
+ */
+export async function addEngineNode(deps: Pick<JoinDeps, 'store' | 'probe'>, engine: EngineRef, advertiseAddr?: string): Promise<Node> {
+  if (!engine?.URL) throw new InvalidArgumentError('an engine address is required, e.g. tcp://10.0.0.12:2375')
+  const info = await checkNewEngine(deps, engine)
+  return storeEngineNode(deps.store, newId(), engine, info, 'worker', advertiseAddr)
+}
+
+// The engine answers and is not a node of this swarm yet; returns what it says of itself.
+async function checkNewEngine(deps: Pick<JoinDeps, 'store' | 'probe'>, engine: EngineRef): Promise<EngineInfo> {
+  let info: EngineInfo
+  try {
+    info = await deps.probe(engine)
+  } catch (err) {
+    throw new UnavailableError(`the manager cannot reach the engine ${engine.URL}: ${(err as Error).message}. Check the address and that the engine listens there, reachable from the manager`)
+  }
+  const engines = await deps.store.list<StoredEngine>('engine')
+  const nodes = await deps.store.list<Node>('node')
+  const same = engines.find((e) => !e.Left && (e.Ref.URL === engine.URL ||
+    // Engines cloned from one image can share an ID (key.json): the hostname must match too.
+    (e.EngineID === info.ID && nodes.find((n) => n.ID === e.ID)?.Description.Hostname === info.Hostname)))
+  if (same) throw new ConflictError(`This node is already part of a swarm: engine ${engine.URL} (${info.Hostname}) is node ${same.ID}. Use "tsw swarm leave" to leave this swarm and join another one.`)
+  return info
+}
+
+async function storeEngineNode(store: Store, id: string, engine: EngineRef, info: EngineInfo, role: NodeRole, addr?: string): Promise<Node> {
+  await store.create('engine', newEngineRecord(id, engine, info))
+  return store.create('node', newNode(id, info, role, addr || hostOf(engine.URL)))
 }
 
 /** worker or manager, by which of the cluster's tokens this is. */

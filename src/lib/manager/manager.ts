@@ -4,7 +4,7 @@
 import { readFileSync, rmSync } from 'node:fs'
 import type { Server } from 'node:https'
 import { buildApiServer, type ApiContext } from '../api/index.js'
-import { loadCA } from '../cluster/index.js'
+import { addEngineNode, loadCA, readEnginesFile, type StoredEngine } from '../cluster/index.js'
 import { dataPaths, readManagerConfig, type ManagerConfig } from '../config/index.js'
 import { Dispatcher, EnginePool } from '../dispatcher/index.js'
 import { Executor } from '../executor/agent.js'
@@ -79,6 +79,7 @@ export class Manager {
       new Updater({ store, log: this.log }),
     ]
     for (const loop of this.loops) loop.start()
+    if (this.opts.enginesFile) await this.addEngines(store, this.opts.enginesFile)
     this.log(`manager ${config.NodeID} of swarm ${config.ClusterID} listening on ${config.ListenAddr} (heartbeat ${heartbeatMs} ms)`)
   }
 
@@ -94,6 +95,20 @@ export class Manager {
       releasePidfile(dataPaths(this.opts.dataDir).pidfile)
     })()
     return this.stopping
+  }
+
+  // Engines listed in a file become nodes (those already in the swarm are left as they are).
+  private async addEngines(store: Store, file: string): Promise<void> {
+    const engines = await store.list<StoredEngine>('engine')
+    for (const ref of readEnginesFile(file)) {
+      if (engines.some((e) => e.Ref.URL === ref.URL && !e.Left)) continue
+      try {
+        const node = await addEngineNode({ store, probe: (r) => this.engines.probe(r, 10_000) }, ref)
+        this.log(`engines file: added ${ref.URL} as node ${node.ID} (${node.Description.Hostname})`)
+      } catch (err) {
+        this.log(`engines file: ${ref.URL} not added: ${(err as Error).message}`)
+      }
+    }
   }
 
   // This process leads: its node says so (a restart after a crash keeps it that way).

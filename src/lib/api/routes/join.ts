@@ -1,6 +1,6 @@
 // The join handshake (open: the joiner has no certificate yet) and a worker's
 // own leave (authenticated with its node certificate).
-import { joinNode, type JoinRequest } from '../../cluster/index.js'
+import { addEngineNode, joinNode, type JoinRequest } from '../../cluster/index.js'
 import { modify } from '../../store/index.js'
 import type { StoredEngine } from '../../cluster/index.js'
 import { ForbiddenError } from '../../errors/index.js'
@@ -20,6 +20,13 @@ export function joinRoutes(router: Router, ctx: ApiContext): void {
       req.body as JoinRequest,
     ),
   }), true)
+
+  // Classic swarm's static discovery: an engine added by its address, no join on its host.
+  router.add('POST', '/tsw/nodes', async (req) => {
+    const body = req.body as { Engine: import('../../types/index.js').EngineRef; AdvertiseAddr?: string }
+    const node = await addEngineNode({ store: ctx.store, probe: (ref) => ctx.engines.probe(ref, PROBE_TIMEOUT_MS) }, body?.Engine, body?.AdvertiseAddr)
+    return { status: 201, body: { ID: node.ID } }
+  })
 
   router.add('POST', '/tsw/leave', async (req) => {
     const id = req.caller?.commonName ?? ''
