@@ -18,6 +18,8 @@ export interface ExecutorOptions {
   log: (msg: string) => void
   /** Period of the safety-net pass over each engine's containers. */
   reconcileMs?: number
+  /** Told when a node's event stream drops or comes back: its engine may have gone or returned. */
+  onEngineSignal?: (nodeId: string) => void
 }
 
 const STARTABLE: TaskState[] = ['assigned', 'accepted', 'preparing', 'ready', 'starting']
@@ -157,6 +159,9 @@ export class Executor {
     this.runners.set(nodeId, entry)
     entry.events = runner.watchEvents((e) => {
       if (e.action === 'die' && e.taskId) void this.onDie(e.taskId, e.exitCode)
+    }, {
+      onDisconnect: () => this.opts.onEngineSignal?.(nodeId),
+      onConnect: (reconnected) => reconnected && this.opts.onEngineSignal?.(nodeId),
     })
     return runner
   }

@@ -43,6 +43,8 @@ export interface WatchOptions {
   maxBackoffMs?: number
   /** Called each time the stream opens; `reconnected` is false the first time. After a reconnect, list containers: the engine's replay may not cover everything (e.g. it restarted). */
   onConnect?: (reconnected: boolean) => void
+  /** Called when an open stream is lost (the engine may be gone: worth a health check now). */
+  onDisconnect?: (why: string) => void
 }
 
 /** A running watch. */
@@ -153,7 +155,10 @@ export function watchContainerEvents(
     stream = undefined
     controller?.abort()
     s?.destroy?.()
-    if (wasConnected) log(`engine ${url}: event stream lost (${why}), reconnecting`)
+    if (wasConnected) {
+      log(`engine ${url}: event stream lost (${why}), reconnecting`)
+      try { opts.onDisconnect?.(why) } catch (err) { log(`engine ${url}: onDisconnect failed: ${(err as Error).message}`) }
+    }
     scheduleConnect()
   }
 

@@ -51,7 +51,10 @@ export class Manager {
     const store = (this.store = new SqliteStore(paths.db))
     const ca = await loadCA(store)
     await this.markLeader(store, config)
-    const executor = new Executor({ store, engines: this.engines, clusterId: config.ClusterID, log: this.log })
+    const executor = new Executor({
+      store, engines: this.engines, clusterId: config.ClusterID, log: this.log,
+      onEngineSignal: (nodeId) => this.dispatcher?.suspect(nodeId),
+    })
     const ctx: ApiContext = {
       store, config, ca, engines: this.engines,
       checkImage: (image) => executor.checkImage(image),
