@@ -163,6 +163,7 @@ export class Executor {
       onDisconnect: () => this.opts.onEngineSignal?.(nodeId),
       onConnect: (reconnected) => reconnected && this.opts.onEngineSignal?.(nodeId),
     })
+    void (entry.events as { ready?: Promise<void> }).ready?.then(() => this.opts.log(`executor: watching the events of node ${nodeId}`))
     return runner
   }
 

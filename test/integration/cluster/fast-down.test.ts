@@ -1,5 +1,7 @@
 // A crashed engine is seen at once: its event stream drops, the manager checks
 // it straight away instead of waiting for two missed heartbeats (5 s each).
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { lab, LabSwarm, waitFor } from '../../helpers/lab.js'
 
@@ -10,8 +12,9 @@ describe('a crashed engine', () => {
   beforeAll(async () => {
     expect((await swarm.init()).code).toBe(0) // default heartbeat: 5 s
     expect((await swarm.join(3)).code).toBe(0)
+    const id = (await swarm.tsw(1, 'node', 'ls', '-q', '--filter', 'name=node03')).stdout.trim()
     // The manager watches an engine's events once it has looked at its containers (within 5 s).
-    await new Promise((r) => setTimeout(r, 6000))
+    await waitFor(() => readFileSync(join(swarm.dir(1), 'manager/manager.log'), 'utf8').includes(`watching the events of node ${id}`), 15_000, 'event watch on node03')
   })
   afterAll(async () => {
     await lab('start-engine', '3')
