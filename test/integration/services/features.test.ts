@@ -94,6 +94,36 @@ describe('service features', () => {
     for (const l of lines) expect(l).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z talk\.[12]\.[0-9a-z]{12}@node0\d +\| two$/)
   })
 
+  it('container flags reach the container: env, labels, mounts, workdir, user, entrypoint, hostname, health, caps, sysctls, ulimits, limits', async () => {
+    const r = await create('--name', 'flags', '-e', 'A=1', '--container-label', 'team=blue', '--label', 'svc=x',
+      '--mount', 'type=volume,source=tswvol,target=/data', '--mount', 'type=tmpfs,target=/scratch',
+      '--workdir', '/data', '--user', 'nobody', '--entrypoint', 'sh', '--hostname', 'box',
+      '--health-cmd', 'true', '--health-interval', '1s', '--cap-add', 'NET_ADMIN', '--cap-drop', 'CHOWN',
+      '--sysctl', 'net.ipv4.ip_forward=1', '--ulimit', 'nofile=1024:2048', '--limit-memory', '64m', '--limit-cpu', '0.5',
+      IMG, '-c', 'sleep 1d')
+    expect(r.code).toBe(0)
+    const where = (await swarm.running('flags')).findIndex((c) => c === 1) + 1
+    const [id] = await swarm.containers(where, 'flags')
+    const c = JSON.parse((await swarm.dockerOn(where, 'inspect', id)).stdout)[0]
+    expect(c.Config.Env).toContain('A=1')
+    expect(c.Config.Labels.team).toBe('blue')
+    expect(c.Config.Labels.svc).toBeUndefined() // a service label, not a container label
+    expect(c.Config.WorkingDir).toBe('/data')
+    expect(c.Config.User).toBe('nobody')
+    expect(c.Config.Entrypoint).toEqual(['sh'])
+    expect(c.Config.Cmd).toEqual(['-c', 'sleep 1d'])
+    expect(c.Config.Hostname).toBe('box')
+    expect(c.Config.Healthcheck).toMatchObject({ Test: ['CMD-SHELL', 'true'], Interval: 1e9 })
+    expect(c.HostConfig.CapAdd.join()).toMatch(/NET_ADMIN/)
+    expect(c.HostConfig.CapDrop.join()).toMatch(/CHOWN/)
+    expect(c.HostConfig.Sysctls).toEqual({ 'net.ipv4.ip_forward': '1' })
+    expect(c.HostConfig.Ulimits).toEqual([{ Name: 'nofile', Soft: 1024, Hard: 2048 }])
+    expect(c.HostConfig.Memory).toBe(64 * 1024 * 1024)
+    expect(c.HostConfig.NanoCpus).toBe(5e8)
+    expect(c.Mounts.map((m: { Type: string; Destination: string }) => `${m.Type}:${m.Destination}`).sort()).toEqual(['tmpfs:/scratch', 'volume:/data'])
+    expect(c.State.Status).toBe('running')
+  })
+
   it('beyond swarm mode: --device maps a host device into the containers', async () => {
     expect((await create('--name', 'dev', '--device', '/dev/null:/dev/tsw-null', IMG, 'sleep', '1d')).code).toBe(0)
     const where = (await swarm.running('dev')).findIndex((c) => c === 1) + 1
