@@ -33,11 +33,6 @@ export class Pipeline {
     return failed === undefined
   }
 
-  /** The filters that excluded engines since setTask, in pipeline order. */
-  blamed(): Filter[] {
-    return this.entries.filter((e) => e.excluded.length > 0).map((e) => e.filter)
-  }
-
   /**
    * Why engines were excluded, filter by filter in pipeline order:
    * "node03 is down; constraint storage==ssd excluded node01"; '' when none was.

@@ -3,7 +3,7 @@
 // expressions too; if nothing fits, a second pass drops them.
 import { UnavailableError } from '../../errors/index.js'
 import { engineName } from './engine-info.js'
-import { exprText, parseClassicExpressions } from './expr.js'
+import { exprText, parseClassicExpressions, type Expr } from './expr.js'
 import { AffinityFilter, ConstraintFilter, filtersFor, type Filter } from './filters/index.js'
 import { Pipeline } from './pipeline.js'
 import { rankEngines } from './strategy.js'
@@ -21,19 +21,21 @@ export function placeContainer(
   if (engines.length === 0) throw new UnavailableError('no nodes available in the cluster')
   // Sorted once, so messages list engines by name whatever order they came in.
   const sorted = [...engines].sort((a, b) => (engineName(a) < engineName(b) ? -1 : engineName(a) > engineName(b) ? 1 : 0))
-  const pipeline = new Pipeline(filtersFor(req, constraints, affinities))
-  const warnings: string[] = []
+  const filters = filtersFor(req, constraints, affinities)
+  const pipeline = new Pipeline(filters)
 
   let candidates = filterPass(pipeline, req, sorted, true)
-  if (candidates.length === 0 && [...constraints, ...affinities].some((e) => e.soft)) {
-    const ignored = pipeline.blamed().flatMap(softExpr)
-    candidates = filterPass(pipeline, req, sorted, false)
-    for (const e of ignored) warnings.push(`soft ${e.kind} ${exprText(e)} could not be satisfied: ignored`)
-  }
+  const softDropped = candidates.length === 0 && [...constraints, ...affinities].some((e) => e.soft)
+  if (softDropped) candidates = filterPass(pipeline, req, sorted, false)
   if (candidates.length === 0) {
     throw new UnavailableError(`unable to find a node that satisfies the following conditions: ${pipeline.explain()}`)
   }
   const [chosen] = rankEngines(strategy, req, candidates, random)
+  // Only the soft expressions the chosen engine misses were really ignored.
+  const warnings = !softDropped ? [] : filters.flatMap((f) => {
+    const e = softExpr(f)
+    return e && !f.check(chosen) ? [`soft ${e.kind} ${exprText(e)} not satisfied on ${engineName(chosen)}: ignored`] : []
+  })
   return { nodeId: chosen.node.ID, warnings }
 }
 
@@ -44,6 +46,6 @@ function filterPass(pipeline: Pipeline, req: ContainerRequest, engines: EngineSt
 }
 
 /** The soft expression a filter checks, if any. */
-function softExpr(f: Filter) {
-  return (f instanceof ConstraintFilter || f instanceof AffinityFilter) && f.expr.soft ? [f.expr] : []
+function softExpr(f: Filter): Expr | undefined {
+  return (f instanceof ConstraintFilter || f instanceof AffinityFilter) && f.expr.soft ? f.expr : undefined
 }
