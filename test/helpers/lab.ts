@@ -163,6 +163,13 @@ export class LabSwarm {
     return r.stdout.split('\n').filter(Boolean)
   }
 
+  /** IDs of the plain containers (classic swarm: docker run through the manager) this swarm made on lab engine i, running or not. */
+  async classicContainers(i: number): Promise<string[]> {
+    const r = await docker(i, 'ps', '-aq', '--filter', `label=io.tsw.classic.cluster=${this.id ??= this.clusterId()}`)
+    if (r.code !== 0) throw new Error(`docker ps on node0${i}: ${r.stderr}`)
+    return r.stdout.split('\n').filter(Boolean)
+  }
+
   private id?: string
 
   /** Stops the manager (SIGKILL), removes this swarm's containers from the engines and every data dir. */
@@ -174,6 +181,7 @@ export class LabSwarm {
       this.id ??= this.clusterId()
       for (const i of [1, 2, 3]) {
         const ids = await this.containers(i, undefined, true).catch(() => [])
+        ids.push(...await this.classicContainers(i).catch(() => []))
         if (ids.length) await docker(i, 'rm', '-f', ...ids)
       }
     } catch { /* no cluster was made */ }

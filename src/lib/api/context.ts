@@ -1,3 +1,4 @@
+import type { ClassicSwarm } from '../classic/index.js'
 import type { ManagerConfig } from '../config/index.js'
 import type { EnginePool } from '../dispatcher/index.js'
 import type { CertAndKey } from '../pki/index.js'
@@ -15,6 +16,8 @@ export interface ApiContext {
   distribution(image: string): Promise<unknown>
   /** Streams a task's container logs as docker's multiplexed frames, each line prefixed with the task's details. */
   taskLogs(task: import('../types/index.js').Task, opts: LogOptions, out: NodeJS.WritableStream, signal: AbortSignal): Promise<void>
+  /** Classic swarm: plain containers placed on the swarm's engines (the container, exec and image routes). */
+  classic: ClassicSwarm
   /** Stops the manager; with `wipe`, its state is deleted (swarm leave --force). */
   shutdown(wipe: boolean): void
 }

@@ -1,9 +1,11 @@
 // The manager's HTTP API: the swarm part of the Docker Engine API, plus the
 // join handshake under /tsw.
 import type { Server } from 'node:https'
+import { serveUpgrades } from '../classic/index.js'
 import { authorizer } from './authorize.js'
 import type { ApiContext } from './context.js'
 import { Router } from './router.js'
+import { containerRoutes } from './routes/containers.js'
 import { joinRoutes } from './routes/join.js'
 import { nodeRoutes } from './routes/nodes.js'
 import { serviceRoutes } from './routes/services.js'
@@ -23,5 +25,9 @@ export function buildApiServer(ctx: ApiContext, tls: ServerTls): Server {
   nodeRoutes(router, ctx)
   serviceRoutes(router, ctx)
   joinRoutes(router, ctx)
-  return createApiServer(tls, router, authorizer(ctx.store))
+  containerRoutes(router, ctx)
+  const authorize = authorizer(ctx.store)
+  const server = createApiServer(tls, router, authorize)
+  serveUpgrades(server, router, authorize) // hijacked requests: docker attach, exec -it, run without -d
+  return server
 }

@@ -3,6 +3,7 @@
 // on the remote, unlike dockerode's own protocol: 'ssh').
 
 import http from 'node:http'
+import { inspect } from 'node:util'
 import { Duplex } from 'node:stream'
 import type { Client, ClientChannel, ConnectConfig } from 'ssh2'
 
@@ -170,6 +171,14 @@ export class SshAgent extends http.Agent {
       (err: Error) => callback?.(err, undefined as unknown as Duplex),
     )
     return undefined
+  }
+
+  // docker-modem calls util.inspect(options, {depth: null}) on every request,
+  // debug or not: without this, that walks every channel and the whole SSH
+  // client, which grows with the channels kept and blocked the event loop for
+  // seconds.
+  [inspect.custom](): string {
+    return 'SshAgent'
   }
 
   /** Node asks this when a request is done with a socket: false destroys it. */

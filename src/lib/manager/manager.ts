@@ -4,6 +4,7 @@
 import { readFileSync, rmSync } from 'node:fs'
 import type { Server } from 'node:https'
 import { buildApiServer, type ApiContext } from '../api/index.js'
+import { ClassicSwarm } from '../classic/index.js'
 import { addEngineNode, loadCA, readEnginesFile, type StoredEngine } from '../cluster/index.js'
 import { dataPaths, readManagerConfig, type ManagerConfig } from '../config/index.js'
 import { Dispatcher, EnginePool } from '../dispatcher/index.js'
@@ -60,6 +61,9 @@ export class Manager {
       checkImage: (image) => executor.checkImage(image),
       distribution: (image) => executor.distribution(image),
       taskLogs: (task, opts, out, signal) => executor.taskLogs(task, opts, out, signal),
+      classic: new ClassicSwarm({
+        store, engines: this.engines, clusterId: config.ClusterID, strategy: this.opts.strategy ?? 'spread', log: this.log,
+      }),
       shutdown: (wipe) => void this.stop().then(() => {
         if (wipe) for (const p of [paths.manager, paths.tls, paths.context]) rmSync(p, { recursive: true, force: true })
         process.exit(0)
@@ -92,8 +96,10 @@ export class Manager {
       this.dispatcher?.stop()
       for (const loop of this.loops) loop.stop()
       this.engines.closeAll()
-      await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()))
+      // Streams (logs -f, attach, wait) would hold close() forever: cut every connection first.
+      const closed = new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()))
       this.server?.closeAllConnections()
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 2000))])
       await this.store?.close()
       releasePidfile(dataPaths(this.opts.dataDir).pidfile)
     })()

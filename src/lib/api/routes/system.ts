@@ -22,15 +22,16 @@ export function systemRoutes(router: Router, ctx: ApiContext): void {
   router.add('GET', '/version', () => ({ body: version() }))
 
   router.add('GET', '/info', async () => {
-    const swarm = await getSwarm(ctx.store)
-    const nodes = await ctx.store.list<Node>('node')
+    const [swarm, nodes, classic] = await Promise.all([getSwarm(ctx.store), ctx.store.list<Node>('node'), ctx.classic.info()])
     const self = nodes.find((n) => n.ID === ctx.config.NodeID)
     const { JoinTokens: _tokens, ...cluster } = swarm
     return {
       body: {
         ID: ctx.config.NodeID,
-        Containers: 0, ContainersRunning: 0, ContainersPaused: 0, ContainersStopped: 0, Images: 0,
-        Driver: '', DriverStatus: null, Plugins: { Volume: null, Network: null, Authorization: null, Log: null },
+        // Counted over the engines, which SystemStatus lists as classic swarm did.
+        Containers: classic.Containers, ContainersRunning: classic.ContainersRunning,
+        ContainersPaused: classic.ContainersPaused, ContainersStopped: classic.ContainersStopped, Images: classic.Images,
+        Driver: '', DriverStatus: null, SystemStatus: classic.SystemStatus, Plugins: { Volume: null, Network: null, Authorization: null, Log: null },
         MemoryLimit: false, SwapLimit: false, CpuCfsPeriod: false, CpuCfsQuota: false, CPUShares: false, CPUSet: false,
         PidsLimit: false, IPv4Forwarding: true, BridgeNfIptables: false, BridgeNfIp6tables: false, Debug: false,
         NFd: 0, OomKillDisable: false, NGoroutines: 0, SystemTime: new Date().toISOString(), LoggingDriver: '',
