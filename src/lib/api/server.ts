@@ -5,7 +5,8 @@ import { createServer, type Server } from 'node:https'
 import type { TLSSocket } from 'node:tls'
 import { ForbiddenError, NotFoundError } from '../errors/index.js'
 import { readJsonBody, send, sendError, type ApiRequest, type Caller } from './http.js'
-import { stripVersion, type Router } from './router.js'
+import type { IncomingMessage } from 'node:http'
+import { stripVersion, type Handler, type Router } from './router.js'
 
 export interface ServerTls {
   key: string
@@ -23,25 +24,10 @@ export function createApiServer(tls: ServerTls, router: Router, authorize: Autho
     (req, res) => {
       void (async () => {
         try {
-          const url = new URL(req.url ?? '/', 'https://manager')
-          const path = stripVersion(url.pathname)
-          const method = req.method ?? 'GET'
-          const found = router.match(method, path)
-          if (!found) throw new NotFoundError(`page not found`)
-          const socket = req.socket as TLSSocket
-          const request: ApiRequest = {
-            method, path, params: found.params, query: url.searchParams, body: undefined, raw: req,
-          }
-          if (!found.route.open) {
-            if (!socket.authorized) {
-              throw new ForbiddenError('a client certificate signed by the swarm CA is required: use the bundle in <data-dir>/tls (tsw swarm init/join writes it)', 401)
-            }
-            const peer = socket.getPeerCertificate()
-            request.caller = { commonName: String(peer.subject.CN ?? ''), organizationalUnit: String(peer.subject.OU ?? '') }
-            await authorize(request.caller, request)
-          }
+          const request = await routeRequest(router, authorize, req)
+          const method = request.method
           if (method === 'POST' || method === 'PUT') request.body = await readJsonBody(req)
-          const answer = await found.route.handler(request)
+          const answer = await request.route(request)
           send(res, answer, method === 'HEAD')
         } catch (err) {
           sendError(res, err)
@@ -49,4 +35,28 @@ export function createApiServer(tls: ServerTls, router: Router, authorize: Autho
       })()
     },
   )
+}
+
+/**
+ * Finds the route of a request and, unless it is open, checks the caller's
+ * client certificate and authorisation. Throws NotFoundError, ForbiddenError.
+ * Shared by plain requests and upgraded (hijacked) ones.
+ */
+export async function routeRequest(router: Router, authorize: Authorize, req: IncomingMessage): Promise<ApiRequest & { route: Handler }> {
+  const url = new URL(req.url ?? '/', 'https://manager')
+  const path = stripVersion(url.pathname)
+  const method = req.method ?? 'GET'
+  const found = router.match(method, path)
+  if (!found) throw new NotFoundError('page not found')
+  const socket = req.socket as TLSSocket
+  const request: ApiRequest = { method, path, params: found.params, query: url.searchParams, body: undefined, raw: req }
+  if (!found.route.open) {
+    if (!socket.authorized) {
+      throw new ForbiddenError('a client certificate signed by the swarm CA is required: use the bundle in <data-dir>/tls (tsw swarm init/join writes it)', 401)
+    }
+    const peer = socket.getPeerCertificate()
+    request.caller = { commonName: String(peer.subject.CN ?? ''), organizationalUnit: String(peer.subject.OU ?? '') }
+    await authorize(request.caller, request)
+  }
+  return { ...request, route: found.route.handler }
 }

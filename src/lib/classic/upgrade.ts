@@ -10,11 +10,10 @@ import type { Server } from 'node:https'
 import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { TLSSocket } from 'node:tls'
-import type { ApiRequest } from '../api/http.js'
 import { send, sendError } from '../api/http.js'
-import { stripVersion, type Router } from '../api/router.js'
-import type { Authorize } from '../api/server.js'
-import { ForbiddenError, InvalidArgumentError, NotFoundError } from '../errors/index.js'
+import type { Router } from '../api/router.js'
+import { routeRequest, type Authorize } from '../api/server.js'
+import { InvalidArgumentError } from '../errors/index.js'
 
 /** Bounds reading the JSON body that precedes the raw stream (exec start's {"Detach":false,"Tty":true}). */
 const BODY_TIMEOUT_MS = 10_000
@@ -51,22 +50,10 @@ async function onUpgrade(router: Router, authorize: Authorize, req: IncomingMess
   const client: UpgradeClient = { socket, taken: false }
   const method = req.method ?? 'GET'
   try {
-    const url = new URL(req.url ?? '/', 'https://manager')
-    const path = stripVersion(url.pathname)
-    const found = router.match(method, path)
-    if (!found) throw new NotFoundError('page not found')
-    const request: ApiRequest = { method, path, params: found.params, query: url.searchParams, body: undefined, raw: req }
-    if (!found.route.open) {
-      if (!socket.authorized) {
-        throw new ForbiddenError('a client certificate signed by the swarm CA is required: use the bundle in <data-dir>/tls (tsw swarm init/join writes it)', 401)
-      }
-      const peer = socket.getPeerCertificate()
-      request.caller = { commonName: String(peer.subject.CN ?? ''), organizationalUnit: String(peer.subject.OU ?? '') }
-      await authorize(request.caller, request)
-    }
+    const request = await routeRequest(router, authorize, req)
     request.body = parseBody(await readBody(req, socket, head))
     clients.set(req, client)
-    const answer = await found.route.handler(request)
+    const answer = await request.route(request)
     if (!client.taken) send(res, answer, method === 'HEAD')
   } catch (err) {
     if (client.taken) socket.destroy()
