@@ -1,5 +1,6 @@
 // The manager's HTTP API: the swarm part of the Docker Engine API, plus the
 // join handshake under /tsw.
+import { networkRoutes } from './routes/networks.js'
 import type { Server } from 'node:https'
 import { serveUpgrades } from '../classic/index.js'
 import { authorizer } from './authorize.js'
@@ -26,6 +27,7 @@ export function buildApiServer(ctx: ApiContext, tls: ServerTls): Server {
   serviceRoutes(router, ctx)
   joinRoutes(router, ctx)
   containerRoutes(router, ctx)
+  networkRoutes(router, ctx)
   const authorize = authorizer(ctx.store)
   const server = createApiServer(tls, router, authorize)
   serveUpgrades(server, router, authorize) // hijacked requests: docker attach, exec -it, run without -d

@@ -4,8 +4,11 @@ import { ConflictError, FailedPreconditionError, InvalidArgumentError, NotFoundE
 import { newId } from '../identity/index.js'
 import { parseConstraints } from '../scheduler/constraints.js'
 import type { Store } from '../store/index.js'
-import type { Service, ServiceSpec, Task } from '../types/index.js'
+import type { Network, Service, ServiceSpec, Task } from '../types/index.js'
 import { matchLabels, type Filters } from './filters.js'
+import { publishesIngress } from '../network/service-networks.js'
+import { ensureIngress } from './networks.js'
+import { assignPorts, resolveSpecNetworks } from './service-endpoint.js'
 
 export const SERVICE_FILTERS = ['id', 'name', 'label', 'mode']
 const NAME_RE = /^[a-zA-Z0-9](?:[a-zA-Z0-9-_.]*[a-zA-Z0-9])?$/
@@ -63,13 +66,16 @@ export async function resolveService(store: Store, ref: string): Promise<Service
 export async function createService(store: Store, spec: ServiceSpec): Promise<Service> {
   const id = newId()
   if (!spec.Name) spec.Name = randomName()
-  const services = await store.list<Service>('service')
+  const [services, networks] = await Promise.all([store.list<Service>('service'), store.list<Network>('network')])
   if (services.some((s) => s.Spec.Name === spec.Name)) {
     throw new ConflictError(`rpc error: code = AlreadyExists desc = name conflicts with an existing object: service ${spec.Name} already exists`)
   }
+  resolveSpecNetworks(spec, networks)
+  const ports = assignPorts(spec, services)
+  if (publishesIngress({ Spec: spec })) await ensureIngress(store)
   return store.create<Service>('service', {
     ID: id, Version: { Index: 0 }, CreatedAt: '', UpdatedAt: '', Spec: spec,
-    Endpoint: { Spec: spec.EndpointSpec ?? { Mode: 'vip' }, ...(spec.EndpointSpec?.Ports?.length ? { Ports: spec.EndpointSpec.Ports } : {}) },
+    Endpoint: { Spec: spec.EndpointSpec ?? { Mode: 'vip' }, ...(ports.length ? { Ports: ports } : {}) },
   })
 }
 
@@ -84,6 +90,10 @@ export async function updateService(store: Store, service: Service, version: num
   if (next.Name !== service.Spec.Name) {
     throw new InvalidArgumentError(`rpc error: code = Unimplemented desc = renaming services is not supported`)
   }
+  const [services, networks] = await Promise.all([store.list<Service>('service'), store.list<Network>('network')])
+  resolveSpecNetworks(next, networks)
+  const ports = assignPorts(next, services.filter((s) => s.ID !== service.ID), service.Endpoint?.Ports)
+  if (publishesIngress({ Spec: next })) await ensureIngress(store)
   const changed = JSON.stringify(next.TaskTemplate) !== JSON.stringify(service.Spec.TaskTemplate) ||
     JSON.stringify(next.EndpointSpec?.Ports ?? []) !== JSON.stringify(service.Spec.EndpointSpec?.Ports ?? [])
   const now = new Date().toISOString()
@@ -91,7 +101,12 @@ export async function updateService(store: Store, service: Service, version: num
     ...service,
     Spec: next,
     PreviousSpec: service.Spec,
-    Endpoint: { Spec: next.EndpointSpec ?? { Mode: 'vip' }, ...(next.EndpointSpec?.Ports?.length ? { Ports: next.EndpointSpec.Ports } : {}) },
+    Endpoint: {
+      Spec: next.EndpointSpec ?? { Mode: 'vip' },
+      ...(ports.length ? { Ports: ports } : {}),
+      // The orchestrator re-allocates virtual IPs when the networks or the mode change.
+      ...(service.Endpoint?.VirtualIPs ? { VirtualIPs: service.Endpoint.VirtualIPs } : {}),
+    },
   }
   if (changed || rollback) {
     updated.UpdateStatus = rollback

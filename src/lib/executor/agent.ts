@@ -20,6 +20,10 @@ export interface ExecutorOptions {
   reconcileMs?: number
   /** Told when a node's event stream drops or comes back: its engine may have gone or returned. */
   onEngineSignal?: (nodeId: string) => void
+  /** Sets up a node's overlay networks before a task's container joins them. */
+  networks?: { prepare(nodeId: string, networkIds: string[]): Promise<void> }
+  /** DNS servers for tasks on overlay networks (the manager's resolver of service names). */
+  dnsServers?: string[]
 }
 
 const STARTABLE: TaskState[] = ['assigned', 'accepted', 'preparing', 'ready', 'starting']
@@ -97,9 +101,11 @@ export class Executor {
     if (!(await this.advance(task.ID, 'starting', warning || 'starting'))) return
     const config = containerConfig({
       task, serviceName: service.Spec.Name, serviceId: service.ID, clusterId: this.opts.clusterId,
-      nodeId: task.NodeID!, hostPorts: task.HostPorts ?? [],
+      nodeId: task.NodeID!, hostPorts: task.HostPorts ?? [], dns: this.opts.dnsServers,
     })
     try {
+      const networkIds = (task.NetworksAttachments ?? []).map((a) => a.Network.ID)
+      if (networkIds.length && this.opts.networks) await this.opts.networks.prepare(task.NodeID!, networkIds)
       const { containerId } = await runner.createAndStart(config)
       const info = await runner.inspect(containerId).catch(() => undefined)
       const ok = await this.advance(task.ID, 'running', 'started', { ContainerStatus: { ContainerID: containerId, PID: info?.pid ?? 0, ExitCode: 0 } })

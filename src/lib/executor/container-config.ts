@@ -18,10 +18,18 @@ export interface ContainerConfigInput {
   nodeId: string
   /** Ports to publish on the engine's host (PublishMode host); every port given is bound. */
   hostPorts: PortConfig[]
+  /** DNS servers that know the swarm's names (the managers), for tasks on overlay networks. */
+  dns?: string[]
 }
 
-/** A container create body with its name (dockerode's `name` option). */
-export type ContainerConfig = Dockerode.ContainerCreateOptions & { name: string; Image: string }
+/** A container create body with its name (dockerode's `name` option) and the further networks to connect it to before it starts. */
+export type ContainerConfig = Dockerode.ContainerCreateOptions & { name: string; Image: string; connect?: NetworkConnect[] }
+
+/** POST /networks/{network}/connect for a created container. */
+export interface NetworkConnect {
+  network: string
+  EndpointConfig: { IPAMConfig: { IPv4Address: string } }
+}
 
 /** docker swarm's task/container name: `<service>.<slot>.<taskId>`, or `<service>.<nodeId>.<taskId>` for global tasks. */
 export function taskContainerName(serviceName: string, task: Pick<Task, 'ID' | 'Slot'>, nodeId: string): string {
@@ -54,6 +62,18 @@ export function containerConfig(input: ContainerConfigInput): ContainerConfig {
   if (health) config.Healthcheck = health
   if (input.hostPorts.length) config.ExposedPorts = Object.fromEntries(input.hostPorts.map((p) => [portKey(p), {}]))
   config.HostConfig = hostConfig(input)
+  // Overlay networks: the engine's bridge of each, at the address the manager gave the task.
+  const attachments = (task.NetworksAttachments ?? []).filter((a) => a.Network.Spec?.Name && a.Addresses[0])
+  if (attachments.length) {
+    const endpoint = (a: (typeof attachments)[number]) => ({ IPAMConfig: { IPv4Address: a.Addresses[0].split('/')[0] } })
+    // A user network first: it gives the container its default route and name resolution.
+    const ordered = [...attachments.filter((a) => !a.Network.Spec?.Ingress), ...attachments.filter((a) => a.Network.Spec?.Ingress)]
+    const [first, ...rest] = ordered
+    config.HostConfig.NetworkMode = first.Network.Spec!.Name
+    config.NetworkingConfig = { EndpointsConfig: { [first.Network.Spec!.Name]: endpoint(first) } }
+    if (rest.length) config.connect = rest.map((a) => ({ network: a.Network.Spec!.Name, EndpointConfig: endpoint(a) }))
+    if (input.dns?.length) config.HostConfig.Dns = [...input.dns]
+  }
   return config
 }
 

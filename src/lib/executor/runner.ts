@@ -209,7 +209,7 @@ export class TaskRunner {
    */
   createAndStart(config: ContainerConfig): Promise<{ containerId: string }> {
     return this.limiter.run(async () => {
-      const { name, ...body } = config
+      const { name, connect, ...body } = config
       let containerId: string
       try {
         const created = await this.call(`create of container ${name}`, (abortSignal) =>
@@ -224,6 +224,11 @@ export class TaskRunner {
           throw new ConflictError(`container ${name} of this task already exists and is ${existing.state}`)
         }
         containerId = existing.containerId
+      }
+      for (const c of connect ?? []) {
+        await this.call(`connect of container ${name} to network ${c.network}`, (abortSignal) =>
+          this.docker.getNetwork(c.network).connect({ Container: containerId, EndpointConfig: c.EndpointConfig, abortSignal } as never) as unknown as Promise<unknown>)
+          .catch((err: Error) => { if (!/already exists|already attached/i.test(err.message)) throw err })
       }
       try {
         await this.call(`start of container ${name}`, (abortSignal) => this.docker.getContainer(containerId).start({ abortSignal }))

@@ -10,6 +10,11 @@ import { dataPaths, readManagerConfig, type ManagerConfig } from '../config/inde
 import { Dispatcher, EnginePool } from '../dispatcher/index.js'
 import { Executor } from '../executor/agent.js'
 import { Orchestrator, Updater } from '../orchestrator/index.js'
+import { NetworkAllocator } from '../network/allocator.js'
+import { ensureIngress } from '../cluster/networks.js'
+import { NetAgent } from '../network/agent.js'
+import { startDnsServer, type DnsServer } from '../network/dns/index.js'
+import { NameService } from '../network/names.js'
 import { SchedulerLoop } from '../scheduler/loop.js'
 import { FailedPreconditionError } from '../errors/index.js'
 import { modify, SqliteStore, type Store } from '../store/index.js'
@@ -32,6 +37,7 @@ export class Manager {
   private store?: Store
   private server?: Server
   private dispatcher?: Dispatcher
+  private dns?: DnsServer
   private loops: Array<{ start(): void; stop(): void }> = []
   private readonly engines = new EnginePool()
   private readonly log: (msg: string) => void
@@ -52,9 +58,14 @@ export class Manager {
     const store = (this.store = new SqliteStore(paths.db))
     const ca = await loadCA(store)
     await this.markLeader(store, config)
+    const netAgent = new NetAgent({ store, engines: this.engines, clusterId: config.ClusterID, workDir: paths.manager, log: this.log })
     const executor = new Executor({
       store, engines: this.engines, clusterId: config.ClusterID, log: this.log,
-      onEngineSignal: (nodeId) => this.dispatcher?.suspect(nodeId),
+      onEngineSignal: (nodeId) => {
+        this.dispatcher?.suspect(nodeId)
+        netAgent.forget(nodeId)
+      },
+      networks: netAgent, dnsServers: [config.AdvertiseAddr],
     })
     const ctx: ApiContext = {
       store, config, ca, engines: this.engines,
@@ -79,11 +90,21 @@ export class Manager {
     })
     this.dispatcher = new Dispatcher({ store, engines: this.engines, periodMs: heartbeatMs, log: this.log })
     this.dispatcher.start()
+    await ensureIngress(store)
+    const allocator = new NetworkAllocator()
+    const names = new NameService(store, this.log)
+    this.dns = await startDnsServer({ host: config.AdvertiseAddr, port: 53, lookup: (name) => names.lookup(name), log: this.log })
+      .catch((err: Error) => {
+        this.log(`dns: cannot serve service names on ${config.AdvertiseAddr}:53 (${err.message}): tasks reach each other by address only`)
+        return undefined
+      })
     this.loops = [
-      new Orchestrator({ store, log: this.log }),
+      new Orchestrator({ store, log: this.log, allocator }),
       new SchedulerLoop({ store, log: this.log }),
       executor,
-      new Updater({ store, log: this.log }),
+      new Updater({ store, log: this.log, allocator }),
+      netAgent,
+      names,
     ]
     for (const loop of this.loops) loop.start()
     if (this.opts.enginesFile) await this.addEngines(store, this.opts.enginesFile)
@@ -95,6 +116,7 @@ export class Manager {
     this.stopping ??= (async () => {
       this.dispatcher?.stop()
       for (const loop of this.loops) loop.stop()
+      await this.dns?.close()
       this.engines.closeAll()
       // Streams (logs -f, attach, wait) would hold close() forever: cut every connection first.
       const closed = new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()))

@@ -3,7 +3,8 @@
 // writes the plan to the store. Tasks of removed services are stopped and,
 // once stopped, deleted; each slot keeps a bounded history.
 import { modify, Reactor, type Store } from '../store/index.js'
-import { isTerminal, type Node, type Service, type Task } from '../types/index.js'
+import { NetworkAllocator } from '../network/allocator.js'
+import { isTerminal, type Network, type Node, type Service, type Task } from '../types/index.js'
 import { planService } from './reconcile.js'
 import { bySlot } from './slots.js'
 import { newTask } from './task.js'
@@ -14,18 +15,22 @@ export interface OrchestratorOptions {
   /** Terminal tasks kept per slot (swarm's task history retention limit). */
   historyLimit?: number
   now?: () => number
+  /** Hands out network addresses (shared with the updater). */
+  allocator?: NetworkAllocator
 }
 
 export class Orchestrator {
   private readonly reactor: Reactor
   private wake?: NodeJS.Timeout
   private readonly now: () => number
+  private readonly allocator: NetworkAllocator
 
   constructor(private readonly opts: OrchestratorOptions) {
     this.now = opts.now ?? Date.now
+    this.allocator = opts.allocator ?? new NetworkAllocator(this.now)
     this.reactor = new Reactor({
       store: opts.store, log: opts.log, name: 'orchestrator', pass: () => this.reconcileAll(),
-      wants: (e) => e.kind === 'service' || e.kind === 'task' || e.kind === 'node',
+      wants: (e) => e.kind === 'service' || e.kind === 'task' || e.kind === 'node' || e.kind === 'network',
     })
   }
 
@@ -41,9 +46,10 @@ export class Orchestrator {
 
   private async reconcileAll(): Promise<void> {
     const { store } = this.opts
-    const [services, tasks, nodes] = await Promise.all([
-      store.list<Service>('service'), store.list<Task>('task'), store.list<Node>('node'),
+    const [services, tasks, nodes, networks] = await Promise.all([
+      store.list<Service>('service'), store.list<Task>('task'), store.list<Node>('node'), store.list<Network>('network'),
     ])
+    await this.allocate(services, tasks, nodes, networks)
     const byService = new Map<string, Task[]>()
     for (const t of tasks) byService.set(t.ServiceID, [...(byService.get(t.ServiceID) ?? []), t])
     let wakeAt = Infinity
@@ -53,7 +59,7 @@ export class Orchestrator {
       byService.delete(service.ID)
       const plan = planService(service, own, nodes, now)
       for (const s of plan.shutdown) await this.shutdown(s.taskId, s.reason)
-      for (const w of plan.create) await store.create('task', newTask(service, w, new Date(now)))
+      for (const w of plan.create) await store.create('task', newTask(service, w, new Date(now), this.allocator))
       if (plan.wakeAt) wakeAt = Math.min(wakeAt, plan.wakeAt)
       await this.trimHistory(own)
     }
@@ -66,6 +72,26 @@ export class Orchestrator {
     }
     clearTimeout(this.wake)
     if (wakeAt !== Infinity && !this.reactor.isStopped) this.wake = setTimeout(() => this.reactor.poke(), Math.max(0, wakeAt - this.now()) + 10)
+  }
+
+  // Addresses: each node one in every network (its bridge's), each vip-mode service one per network.
+  private async allocate(services: Service[], tasks: Task[], nodes: Node[], networks: Network[]): Promise<void> {
+    const { store } = this.opts
+    this.allocator.refresh(networks, services, tasks)
+    for (const [networkId, add] of this.allocator.nodeAddresses(nodes)) {
+      await modify<Network>(store, 'network', networkId, (n) => {
+        for (const [nodeId, ip] of Object.entries(add)) n.Tsw.NodeAddresses[nodeId] ??= ip
+      })
+    }
+    for (const service of services) {
+      const vips = this.allocator.virtualIps(service)
+      if (JSON.stringify(vips) === JSON.stringify(service.Endpoint?.VirtualIPs ?? [])) continue
+      await modify<Service>(store, 'service', service.ID, (s) => {
+        s.Endpoint = { ...(s.Endpoint ?? { Spec: s.Spec.EndpointSpec ?? { Mode: 'vip' } }), VirtualIPs: vips }
+        if (!vips.length) delete s.Endpoint.VirtualIPs
+      })
+      service.Endpoint = { ...(service.Endpoint ?? { Spec: service.Spec.EndpointSpec ?? {} }), VirtualIPs: vips }
+    }
   }
 
   // Desired state shutdown (or remove); a task never placed on a node is shut down at once.

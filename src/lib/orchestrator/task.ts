@@ -1,5 +1,7 @@
 // Making tasks from services, and telling whether a task still matches its service.
 import { newId } from '../identity/index.js'
+import type { NetworkAllocator } from '../network/allocator.js'
+import { publishesIngress } from '../network/service-networks.js'
 import type { Service, Task, TaskState } from '../types/index.js'
 
 /** Ports a service publishes in host mode (they travel with its tasks to the engine). */
@@ -7,9 +9,10 @@ export function hostPorts(service: Service) {
   return (service.Spec.EndpointSpec?.Ports ?? []).filter((p) => p.PublishMode === 'host')
 }
 
-/** A new task for a slot (replicated) or a node (global), pending placement. */
-export function newTask(service: Service, where: { slot?: number; nodeId?: string }, now: Date): Task {
+/** A new task for a slot (replicated) or a node (global), pending placement; with its network addresses when an allocator is given. */
+export function newTask(service: Service, where: { slot?: number; nodeId?: string }, now: Date, allocator?: NetworkAllocator): Task {
   const ts = now.toISOString()
+  const attachments = allocator?.attach(service) ?? []
   return {
     ID: newId(),
     Version: { Index: 0 },
@@ -24,17 +27,20 @@ export function newTask(service: Service, where: { slot?: number; nodeId?: strin
     DesiredState: 'running',
     SpecVersion: { Index: service.Version.Index },
     HostPorts: hostPorts(service),
+    ...(attachments.length ? { NetworksAttachments: attachments } : {}),
   }
 }
 
 /** A key for what a task runs: its spec and its host ports. Two tasks with the same key are interchangeable. */
-export function specKey(task: Pick<Task, 'Spec' | 'HostPorts'>): string {
-  return stableJson({ spec: task.Spec, ports: task.HostPorts ?? [] })
+export function specKey(task: Pick<Task, 'Spec' | 'HostPorts' | 'NetworksAttachments'>): string {
+  const ingress = (task.NetworksAttachments ?? []).some((a) => a.Network.Spec?.Ingress)
+  return stableJson({ spec: task.Spec, ports: task.HostPorts ?? [], ...(ingress ? { ingress } : {}) })
 }
 
 /** Whether a task runs an older spec than its service asks for (so an update must replace it). */
 export function isDirty(task: Task, service: Service): boolean {
-  return specKey(task) !== stableJson({ spec: service.Spec.TaskTemplate, ports: hostPorts(service) })
+  const ingress = publishesIngress(service)
+  return specKey(task) !== stableJson({ spec: service.Spec.TaskTemplate, ports: hostPorts(service), ...(ingress ? { ingress } : {}) })
 }
 
 /** JSON with object keys sorted, so equal values give equal text. */

@@ -8,6 +8,7 @@
 import { modify, type Store } from '../store/index.js'
 import { isTerminal, type Service, type Task, type UpdateConfig } from '../types/index.js'
 import { bySlot, isLive } from './slots.js'
+import type { NetworkAllocator } from '../network/allocator.js'
 import { isDirty, newTask } from './task.js'
 
 export const UPDATE_DEFAULTS: Required<UpdateConfig> = {
@@ -23,7 +24,7 @@ export class Updater {
   private unwatch?: () => void
   private stopped = false
 
-  constructor(private readonly opts: { store: Store; log: (msg: string) => void }) {}
+  constructor(private readonly opts: { store: Store; log: (msg: string) => void; allocator?: NetworkAllocator }) {}
 
   start(): void {
     this.unwatch = this.opts.store.watch((e) => {
@@ -124,7 +125,7 @@ export class Updater {
     const old = live.filter((t) => isDirty(t, service))
     if (order === 'start-first' && !live.some((t) => !isDirty(t, service))) {
       const slot = old[0].Slot
-      const fresh = await store.create('task', newTask(service, slot !== undefined ? { slot } : { nodeId: old[0].NodeID }, new Date()))
+      const fresh = await store.create('task', newTask(service, slot !== undefined ? { slot } : { nodeId: old[0].NodeID }, new Date(), this.opts.allocator))
       await this.until(async () => {
         const t = await store.get<Task>('task', fresh.ID)
         return !t || t.Status.State === 'running' || isTerminal(t.Status.State)

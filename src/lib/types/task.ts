@@ -31,7 +31,7 @@ export interface Task extends StoredObject {
   DesiredState: TaskState
   /** Version of the service spec the task was made from. */
   SpecVersion?: { Index: number }
-  NetworksAttachments?: Array<{ Network: { ID: string }; Addresses: string[] }>
+  NetworksAttachments?: NetworkAttachment[]
   /** tsw: the service's host-mode ports when the task was made (they are part of what it runs). */
   HostPorts?: PortConfig[]
 }
@@ -44,4 +44,10 @@ export function stateIndex(state: TaskState): number {
 /** Whether a task has stopped for good (complete, shutdown, failed, rejected, remove, orphaned). */
 export function isTerminal(state: TaskState): boolean {
   return stateIndex(state) >= stateIndex('complete')
+}
+
+/** A task's place in a network: which network (with its name) and its address there ("10.0.1.5/24"). */
+export interface NetworkAttachment {
+  Network: { ID: string; Spec?: { Name: string; Ingress?: boolean } }
+  Addresses: string[]
 }

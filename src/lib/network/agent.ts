@@ -1,0 +1,280 @@
+// The network agent: keeps every node's host in line with its plan (plan.ts).
+// For each ready node it makes sure the engine has tsw's helper image and a
+// helper container (host network, NET_ADMIN), an engine bridge network per
+// overlay network the node takes part in, and then runs the host script
+// (script.ts) through the helper. It acts after any change to services,
+// tasks, nodes or networks, and re-applies every node now and then so a
+// restarted engine or host gets its configuration back.
+import type Dockerode from 'dockerode'
+import { join } from 'node:path'
+import type { EnginePool } from '../dispatcher/engines.js'
+import type { StoredEngine } from '../cluster/node-record.js'
+import { parseEngineUrl, type EngineConnection } from '../engine/index.js'
+import { NotFoundError, TswError } from '../errors/index.js'
+import { Reactor, type Store } from '../store/index.js'
+import type { Network, Node, Service, Task } from '../types/index.js'
+import { buildHelperImage, type HelperImage } from './helper-image.js'
+import { bridgeName, planNode, type NodePlan } from './plan.js'
+import { hostScript } from './script.js'
+
+export const LABEL_NET_CLUSTER = 'io.tsw.network.cluster'
+export const LABEL_NET_ID = 'io.tsw.network.id'
+export const LABEL_HELPER = 'io.tsw.network.helper'
+const REAPPLY_MS = 30_000
+
+export interface NetAgentOptions {
+  store: Store
+  engines: EnginePool
+  clusterId: string
+  /** Where the helper image is built. */
+  workDir: string
+  log: (msg: string) => void
+}
+
+export class NetAgent {
+  private readonly reactor: Reactor
+  private readonly applied = new Map<string, { key: string; at: number }>()
+  private readonly queues = new Map<string, Promise<unknown>>()
+  private image?: HelperImage
+  private timer?: NodeJS.Timeout
+
+  constructor(private readonly opts: NetAgentOptions) {
+    this.reactor = new Reactor({
+      store: opts.store, log: opts.log, name: 'network', pass: () => this.applyAll(), debounceMs: 50,
+      wants: (e) => e.kind === 'service' || e.kind === 'task' || e.kind === 'node' || e.kind === 'network',
+    })
+  }
+
+  start(): void {
+    this.reactor.start()
+    this.timer = setInterval(() => this.reactor.poke(), REAPPLY_MS / 3)
+    this.timer.unref()
+  }
+
+  stop(): void {
+    this.reactor.stop()
+    clearInterval(this.timer)
+  }
+
+  /** Forgets what was applied to a node (its engine came back: apply everything again). */
+  forget(nodeId: string): void {
+    this.applied.delete(nodeId)
+    this.reactor.poke()
+  }
+
+  /**
+   * Makes sure the engine of `nodeId` has the bridge networks of `networkIds`
+   * (before a task's container is created on them); returns their engine names.
+   */
+  async prepare(nodeId: string, networkIds: string[]): Promise<void> {
+    if (!networkIds.length) return
+    const { store } = this.opts
+    const [node, networks, engines] = await Promise.all([
+      store.get<Node>('node', nodeId), store.list<Network>('network'), store.list<StoredEngine>('engine'),
+    ])
+    if (!node) throw new NotFoundError(`node ${nodeId} not found`)
+    const wanted: EngineNetworkSpec[] = []
+    for (const id of networkIds) {
+      const n = networks.find((x) => x.ID === id)
+      if (!n) throw new NotFoundError(`network ${id} not found`)
+      const plan = planNode(node, [node], [n], [], [], dataPathAddresses(engines))
+      const address = n.Tsw.NodeAddresses[nodeId]
+      if (!plan || !address) {
+        throw new TswError(`node ${node.Description.Hostname} cannot join overlay network ${n.Name} yet: ` +
+          (plan ? 'it has no address there (allocation pending)' : `its address "${node.Status.Addr}" is not a routable IPv4 address`), 503)
+      }
+      wanted.push(engineNetwork(n, address, this.opts.clusterId))
+    }
+    await this.serial(nodeId, async () => {
+      const conn = await this.connection(nodeId)
+      await this.syncEngineNetworks(conn.docker, wanted, false)
+    })
+    this.reactor.poke()
+  }
+
+  private async applyAll(): Promise<void> {
+    const { store } = this.opts
+    const [nodes, networks, services, tasks, engines] = await Promise.all([
+      store.list<Node>('node'), store.list<Network>('network'), store.list<Service>('service'), store.list<Task>('task'),
+      store.list<StoredEngine>('engine'),
+    ])
+    const addrOf = dataPathAddresses(engines)
+    const now = Date.now()
+    await Promise.all(nodes.filter((n) => n.Status.State === 'ready').map(async (node) => {
+      const plan = planNode(node, nodes, networks, services, tasks, addrOf)
+      if (!plan) return
+      const engineNets = plan.networks.map((p) => engineNetwork(networks.find((n) => n.ID === p.id)!, p.address, this.opts.clusterId))
+      const key = JSON.stringify({ plan, engineNets })
+      const last = this.applied.get(node.ID)
+      if (last && last.key === key && now - last.at < REAPPLY_MS) return
+      try {
+        await this.serial(node.ID, () => this.apply(node, plan, engineNets))
+        this.applied.set(node.ID, { key, at: Date.now() })
+      } catch (err) {
+        this.applied.delete(node.ID)
+        this.opts.log(`network: node ${node.Description.Hostname}: ${(err as Error).message}`)
+      }
+    }))
+  }
+
+  private async apply(node: Node, plan: NodePlan, engineNets: EngineNetworkSpec[]): Promise<void> {
+    const conn = await this.connection(node.ID)
+    const helper = await this.helper(conn.docker)
+    await this.syncEngineNetworks(conn.docker, engineNets, true)
+    const { code, output } = await execIn(conn.docker, helper, ['sh', '-c', hostScript(plan)])
+    if (code !== 0) throw new TswError(`the host network script failed (exit ${code}): ${output.trim().split('\n').slice(-3).join(' | ')}`, 500)
+  }
+
+  /** Runs fn after every earlier call for the same node. */
+  private serial<T>(nodeId: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.queues.get(nodeId) ?? Promise.resolve()
+    const next = prev.catch(() => {}).then(fn)
+    this.queues.set(nodeId, next.catch(() => {}))
+    return next
+  }
+
+  private async connection(nodeId: string): Promise<EngineConnection> {
+    const engine = await this.opts.store.get<StoredEngine>('engine', nodeId)
+    if (!engine) throw new NotFoundError(`node ${nodeId} has no engine`)
+    return this.opts.engines.get(nodeId, engine.Ref)
+  }
+
+  /** The running helper container's ID (image imported and container made as needed). */
+  private async helper(docker: Dockerode): Promise<string> {
+    this.image ??= buildHelperImage(join(this.opts.workDir, 'net-helper'))
+    const image = this.image
+    const name = `tsw-net-${this.opts.clusterId.slice(0, 12)}`
+    let info: Dockerode.ContainerInspectInfo | undefined
+    try {
+      info = await docker.getContainer(name).inspect()
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode !== 404) throw err
+    }
+    if (info && info.Config.Image !== image.ref) {
+      await docker.getContainer(name).remove({ force: true })
+      info = undefined
+    }
+    if (!info) {
+      await ensureImage(docker, image)
+      await docker.createContainer({
+        name, Image: image.ref,
+        Cmd: ['sh', '-c', 'trap "exit 0" TERM INT; while :; do sleep 3600 & wait; done'],
+        Labels: { [LABEL_HELPER]: this.opts.clusterId },
+        HostConfig: { NetworkMode: 'host', CapAdd: ['NET_ADMIN'], RestartPolicy: { Name: 'unless-stopped' } },
+      } as Dockerode.ContainerCreateOptions)
+    }
+    if (!info?.State.Running) await docker.getContainer(name).start().catch((err: { statusCode?: number }) => {
+      if (err.statusCode !== 304) throw err
+    })
+    return name
+  }
+
+  /** Creates the engine networks in `wanted` that are missing; with `prune`, removes tsw's others (when unused). */
+  private async syncEngineNetworks(docker: Dockerode, wanted: EngineNetworkSpec[], prune: boolean): Promise<void> {
+    const have = (await docker.listNetworks({ filters: { label: [`${LABEL_NET_CLUSTER}=${this.opts.clusterId}`] } })) as Array<{
+      Id: string; Name: string; Labels?: Record<string, string>; IPAM?: { Config?: Array<{ Subnet?: string; Gateway?: string }> }
+    }>
+    for (const w of wanted) {
+      const same = have.find((h) => h.Name === w.Name)
+      const cfg = same?.IPAM?.Config?.[0]
+      if (same && same.Labels?.[LABEL_NET_ID] === w.Labels[LABEL_NET_ID] && cfg?.Subnet === w.IPAM.Config[0].Subnet && cfg?.Gateway === w.IPAM.Config[0].Gateway) continue
+      if (same) await docker.getNetwork(same.Id).remove().catch(() => {})
+      try {
+        await docker.createNetwork(w as unknown as Dockerode.NetworkCreateOptions)
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode === 409) {
+          throw new TswError(`engine already has a network named "${w.Name}" that is not this swarm's: remove or rename it on that engine`, 409)
+        }
+        throw err
+      }
+    }
+    if (!prune) return
+    for (const h of have) {
+      if (wanted.some((w) => w.Name === h.Name)) continue
+      await docker.getNetwork(h.Id).remove().catch((err: Error) =>
+        this.opts.log(`network: cannot remove engine network ${h.Name} yet: ${err.message}`))
+    }
+  }
+}
+
+/**
+ * Where each node's VXLAN traffic goes: the host of its engine's tcp:// or
+ * ssh:// address when that is an IPv4 address (the engine's own host), else
+ * the node's Status.Addr (a local engine: the manager's advertised address).
+ */
+export function dataPathAddresses(engines: StoredEngine[]): (node: Node) => string | undefined {
+  const byNode = new Map<string, string>()
+  for (const e of engines) {
+    try {
+      const a = parseEngineUrl(e.Ref.URL)
+      if (a.kind !== 'unix' && /^\d{1,3}(\.\d{1,3}){3}$/.test(a.host)) byNode.set(e.ID, a.host)
+    } catch { /* a bad URL: the node's own address */ }
+  }
+  return (node) => byNode.get(node.ID) ?? node.Status.Addr
+}
+
+/** The body of POST /networks/create for an overlay network's bridge on one engine. */
+interface EngineNetworkSpec {
+  Name: string
+  Driver: 'bridge'
+  CheckDuplicate: true
+  Internal: boolean
+  IPAM: { Driver: 'default'; Config: Array<{ Subnet: string; Gateway: string }> }
+  Options: Record<string, string>
+  Labels: Record<string, string>
+}
+
+function engineNetwork(n: Network, address: string, clusterId: string): EngineNetworkSpec {
+  return {
+    Name: n.Name, Driver: 'bridge', CheckDuplicate: true, Internal: n.Internal,
+    IPAM: { Driver: 'default', Config: [{ Subnet: n.IPAM.Config[0].Subnet, Gateway: address }] },
+    Options: {
+      'com.docker.network.bridge.name': bridgeName(n.Tsw.Vni),
+      'com.docker.network.driver.mtu': n.Options['com.docker.network.driver.mtu'] || '1450',
+    },
+    Labels: { [LABEL_NET_CLUSTER]: clusterId, [LABEL_NET_ID]: n.ID },
+  }
+}
+
+async function ensureImage(docker: Dockerode, image: HelperImage): Promise<void> {
+  try {
+    await docker.getImage(image.ref).inspect()
+    return
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode !== 404) throw err
+  }
+  const { Readable } = await import('node:stream')
+  const stream = (await (docker.importImage(Readable.from([image.tar]) as never, { repo: image.ref.split(':')[0], tag: image.tag } as never) as unknown)) as NodeJS.ReadableStream
+  await new Promise<void>((resolve, reject) => {
+    let out = ''
+    stream.on('data', (c: Buffer) => (out += c.toString()))
+    stream.on('end', () => (/"error"/.test(out) ? reject(new TswError(`import of ${image.ref} failed: ${out.slice(0, 300)}`, 500)) : resolve()))
+    stream.on('error', reject)
+  })
+}
+
+/** Runs a command in a container; its exit code and combined output. */
+async function execIn(docker: Dockerode, container: string, cmd: string[]): Promise<{ code: number; output: string }> {
+  const exec = await docker.getContainer(container).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true })
+  const stream = await exec.start({ hijack: true, stdin: false })
+  const output = await new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = []
+    stream.on('data', (c: Buffer) => chunks.push(c))
+    stream.on('end', () => resolve(demux(Buffer.concat(chunks))))
+    stream.on('error', reject)
+  })
+  const info = await exec.inspect()
+  return { code: info.ExitCode ?? -1, output }
+}
+
+/** Docker's multiplexed stream (8-byte frame headers) → text. */
+function demux(buf: Buffer): string {
+  let out = ''
+  let i = 0
+  while (i + 8 <= buf.length) {
+    const len = buf.readUInt32BE(i + 4)
+    out += buf.subarray(i + 8, i + 8 + len).toString()
+    i += 8 + len
+  }
+  return out
+}
