@@ -183,8 +183,29 @@ export class LabSwarm {
         const ids = await this.containers(i, undefined, true).catch(() => [])
         ids.push(...await this.classicContainers(i).catch(() => []))
         if (ids.length) await docker(i, 'rm', '-f', ...ids)
+        await removeNetworkPieces(i, this.id)
       }
     } catch { /* no cluster was made */ }
     rmSync(this.root, { recursive: true, force: true })
   }
+}
+
+/**
+ * Removes what a swarm's overlay networks left on lab host i: its network helper
+ * container, its engine bridge networks, and (host-wide) tsw's VXLAN devices and
+ * iptables chains, so the next test starts from a plain host.
+ */
+export async function removeNetworkPieces(i: number, clusterId: string): Promise<void> {
+  const helpers = await docker(i, 'ps', '-aq', '--filter', `label=io.tsw.network.helper=${clusterId}`)
+  const ids = helpers.stdout.split('\n').filter(Boolean)
+  if (ids.length) await docker(i, 'rm', '-f', ...ids)
+  const nets = await docker(i, 'network', 'ls', '-q', '--filter', `label=io.tsw.network.cluster=${clusterId}`)
+  for (const n of nets.stdout.split('\n').filter(Boolean)) await docker(i, 'network', 'rm', n)
+  const script = [
+    "for d in $(ip -o link show type vxlan | awk -F': ' '{print $2}' | cut -d@ -f1 | grep '^tswvx'); do ip link del $d; done",
+    'for c in PREROUTING:TSW-PRE OUTPUT:TSW-OUT POSTROUTING:TSW-POST; do iptables -t nat -D ${c%%:*} -j ${c#*:} 2>/dev/null; iptables -t nat -F ${c#*:} 2>/dev/null; iptables -t nat -X ${c#*:} 2>/dev/null; done',
+    'for c in DOCKER-USER FORWARD; do iptables -D $c -j TSW-FWD 2>/dev/null; done; iptables -F TSW-FWD 2>/dev/null; iptables -X TSW-FWD 2>/dev/null',
+    'iptables -D OUTPUT -j TSW-OUTPUT 2>/dev/null; iptables -F TSW-OUTPUT 2>/dev/null; iptables -X TSW-OUTPUT 2>/dev/null; true',
+  ].join('\n')
+  await run('nsenter', [`--net=/var/run/netns/tswn${i}`, 'sh', '-c', script])
 }

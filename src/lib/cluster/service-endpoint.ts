@@ -39,12 +39,14 @@ export function assignPorts(spec: ServiceSpec, others: Service[], previous?: Por
     }
   }
   const out: PortConfig[] = []
+  // Ports this spec asks for by number are not free for its dynamic ones.
+  const asked: PortConfig[] = (spec.EndpointSpec?.Ports ?? []).filter((p) => p.PublishedPort).map((p) => ({ ...p, Protocol: p.Protocol ?? 'tcp' }))
   for (const p of spec.EndpointSpec?.Ports ?? []) {
     const port = { ...p, Protocol: p.Protocol ?? 'tcp', PublishMode: p.PublishMode ?? 'ingress' } as PortConfig
     if (port.PublishMode !== 'ingress') { out.push(port); continue }
     if (!port.PublishedPort) {
       const before = previous?.find((q) => q.TargetPort === port.TargetPort && (q.Protocol ?? 'tcp') === port.Protocol && q.PublishMode === 'ingress')
-      port.PublishedPort = before?.PublishedPort ?? freePort(port.Protocol!, held, out)
+      port.PublishedPort = before?.PublishedPort ?? freePort(port.Protocol!, held, [...asked, ...out])
     }
     const owner = held.get(`${port.Protocol}/${port.PublishedPort}`)
     if (owner) {

@@ -120,9 +120,11 @@ export class NetAgent {
   private async apply(node: Node, plan: NodePlan, engineNets: EngineNetworkSpec[]): Promise<void> {
     const conn = await this.connection(node.ID)
     const helper = await this.helper(conn.docker)
-    await this.syncEngineNetworks(conn.docker, engineNets, true)
+    await this.syncEngineNetworks(conn.docker, engineNets, false)
     const { code, output } = await execIn(conn.docker, helper, ['sh', '-c', hostScript(plan)])
     if (code !== 0) throw new TswError(`the host network script failed (exit ${code}): ${output.trim().split('\n').slice(-3).join(' | ')}`, 500)
+    // Bridges of networks no longer here go last, once their VXLAN devices are gone.
+    await this.syncEngineNetworks(conn.docker, engineNets, true)
   }
 
   /** Runs fn after every earlier call for the same node. */

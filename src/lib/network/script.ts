@@ -25,6 +25,10 @@ export function hostScript(plan: NodePlan): string {
       `for p in ${n.peers.join(' ')}; do case "$have" in *" $p "*) ;; *) /tsw/bridge fdb append 00:00:00:00:00:00 dev ${vx} dst $p ;; esac; done`,
       `for p in $have; do case " ${n.peers.join(' ')} " in *" $p "*) ;; *) /tsw/bridge fdb del 00:00:00:00:00:00 dev ${vx} dst $p ;; esac; done`,
     )
+    // Hairpin on the containers' ports: a task reaching its own service's virtual
+    // IP may be sent to itself, and bridge netfilter hands that frame back out the
+    // port it came in by.
+    lines.push(`for p in $(/tsw/ip -o link show master ${br} | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -v '^tswvx' || true); do /tsw/bridge link set dev $p hairpin on 2>/dev/null || true; done`)
     const vips = plan.vips.filter((v) => v.networkId === n.id).map((v) => `${v.vip}/32`)
     lines.push(
       `for a in ${vips.join(' ') || '""'}; do [ -z "$a" ] || /tsw/ip -4 addr show dev ${br} | grep -q " $a " || /tsw/ip addr add $a dev ${br}; done`,
@@ -42,6 +46,7 @@ export function hostScript(plan: NodePlan): string {
     '/tsw/iptables -t nat -C POSTROUTING -j TSW-POST 2>/dev/null || /tsw/iptables -t nat -I POSTROUTING 1 -j TSW-POST',
     'if /tsw/iptables -n -L DOCKER-USER >/dev/null 2>&1; then fwd=DOCKER-USER; else fwd=FORWARD; fi',
     '/tsw/iptables -C $fwd -j TSW-FWD 2>/dev/null || /tsw/iptables -I $fwd 1 -j TSW-FWD',
+    '/tsw/iptables -C OUTPUT -j TSW-OUTPUT 2>/dev/null || /tsw/iptables -I OUTPUT 1 -j TSW-OUTPUT',
   )
   return lines.join('\n') + '\n'
 }
@@ -49,7 +54,10 @@ export function hostScript(plan: NodePlan): string {
 /** The iptables-restore input: tsw's chains, declared (so emptied) and refilled. */
 export function rules(plan: NodePlan): string[] {
   const nat = ['*nat', ':TSW-PRE - [0:0]', ':TSW-OUT - [0:0]', ':TSW-POST - [0:0]']
-  const filter = ['*filter', ':TSW-FWD - [0:0]']
+  // Traffic to a virtual IP leaves by the bridge it came in by: the kernel would
+  // send the client an ICMP redirect to the task's address, and the client would
+  // then bypass the virtual IP. No redirects out of tsw's bridges.
+  const filter = ['*filter', ':TSW-FWD - [0:0]', ':TSW-OUTPUT - [0:0]', '-A TSW-OUTPUT -o tswbr+ -p icmp -m icmp --icmp-type 5 -j DROP']
   for (const v of plan.vips) {
     const net = plan.networks.find((n) => n.id === v.networkId)
     if (!net) continue

@@ -73,9 +73,8 @@ describe('assignPorts', () => {
     expect(assignPorts(ports({ TargetPort: 80 }, { TargetPort: 443 }, { TargetPort: 8080 }), [dyn(30001)]).map((p) => p.PublishedPort))
       .toEqual([30000, 30002, 30003])
   })
-  // BUG: freePort only avoids the ports already pushed to `out`, so a dynamic port listed before an explicit
-  // one in the dynamic range gets the same number: both come out as 30000 (swarmkit allocates explicit ports first).
-  it.skip('a dynamic port never takes one the same spec asks for explicitly', () => {
+  // A dynamic port listed before an explicit one in the dynamic range must not take its number (swarmkit allocates explicit ports first).
+  it('a dynamic port never takes one the same spec asks for explicitly', () => {
     const out = assignPorts(ports({ TargetPort: 80 }, { TargetPort: 81, PublishedPort: 30000 }), [])
     expect(out.map((p) => p.PublishedPort)).toEqual([30001, 30000])
   })
