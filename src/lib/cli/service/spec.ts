@@ -2,6 +2,7 @@
 // builds it: image arguments go to Args, --entrypoint to Command, Mode is
 // Replicated with 1 replica unless --mode global; the manager fills the rest
 // of swarm's defaults (restart policy, update config, stop grace period).
+import { parseNetworkAttachment } from './opts/network.js'
 import { InvalidArgumentError } from '../../errors/index.js'
 import type { ContainerSpec, ServiceMode, ServiceSpec, TaskSpec } from '../../types/index.js'
 import type { CreateFlagValues } from './flags.js'
@@ -95,7 +96,9 @@ function taskSpecFromFlags(image: string, args: string[], flags: CreateFlagValue
     if (max > 0) placement.MaxReplicas = max
   }
   if (flags.network?.length) {
-    task.Networks = [...new Set(flags.network)].sort().map((Target) => ({ Target }))
+    const nets = parsedList(flags.network, 'network', parseNetworkAttachment)
+    const seen = new Set<string>()
+    task.Networks = nets.filter((n) => !seen.has(n.Target) && seen.add(n.Target)).sort((a, b) => (a.Target < b.Target ? -1 : a.Target > b.Target ? 1 : 0))
   }
   return task
 }

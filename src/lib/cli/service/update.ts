@@ -1,6 +1,7 @@
 // `service update` flags applied to a service's current spec, as docker's
 // updateService: only the flags given change anything; lists change through
 // their -add/-rm flags; --force bumps TaskTemplate.ForceUpdate.
+import { parseNetworkAttachment } from './opts/network.js'
 import { InvalidArgumentError } from '../../errors/index.js'
 import type { ContainerSpec, Mount, PortConfig, ServiceSpec, TaskSpec } from '../../types/index.js'
 import type { UpdateFlagValues } from './flags.js'
@@ -167,9 +168,10 @@ function updateNetworks(spec: ServiceSpec, flags: UpdateFlagValues): void {
   delete spec.Networks
   const rm = new Set(flags['network-rm'] ?? [])
   const nets = current.filter((n) => !rm.has(n.Target))
-  for (const target of flags['network-add'] ?? []) {
-    if (nets.some((n) => n.Target === target)) throw new InvalidArgumentError(`service is already attached to network ${target}`)
-    nets.push({ Target: target })
+  for (const value of flags['network-add'] ?? []) {
+    const add = withFlag(value, 'network-add', parseNetworkAttachment)
+    if (nets.some((n) => n.Target === add.Target)) throw new InvalidArgumentError(`service is already attached to network ${add.Target}`)
+    nets.push(add)
   }
   spec.TaskTemplate.Networks = nets.sort((a, b) => (a.Target < b.Target ? -1 : a.Target > b.Target ? 1 : 0))
 }
