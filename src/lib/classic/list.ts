@@ -5,6 +5,7 @@
 
 import { TswError, UnavailableError } from '../errors/index.js'
 import { engineJson } from './engine-http.js'
+import { LABEL_HELPER as NETWORK_HELPER_LABEL } from '../network/labels.js'
 import { nodeName, type Target } from './members.js'
 import type { ListedContainer, ListedImage } from './state.js'
 
@@ -23,7 +24,8 @@ export async function fromEvery<T>(targets: Target[], path: string): Promise<Arr
 export async function listContainers(targets: Target[], prefix: string, query: URLSearchParams): Promise<ListedContainer[]> {
   const search = query.toString()
   const lists = await fromEvery<ListedContainer[]>(targets, `${prefix}/containers/json${search ? `?${search}` : ''}`)
-  const merged = lists.flatMap(({ target, value }) => value.map((c) => ({
+  // tsw's own network helpers are the swarm's plumbing, not the user's containers.
+  const merged = lists.flatMap(({ target, value }) => value.filter((c) => !c.Labels?.[NETWORK_HELPER_LABEL]).map((c) => ({
     ...c,
     Names: (c.Names ?? []).map((n) => `/${nodeName(target.node)}${n.startsWith('/') ? n : `/${n}`}`),
   })))

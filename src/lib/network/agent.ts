@@ -16,10 +16,8 @@ import type { Network, Node, Service, Task } from '../types/index.js'
 import { buildHelperImage, type HelperImage } from './helper-image.js'
 import { bridgeName, planNode, type NodePlan } from './plan.js'
 import { hostScript } from './script.js'
+import { LABEL_HELPER, LABEL_NET_CLUSTER, LABEL_NET_ID } from './labels.js'
 
-export const LABEL_NET_CLUSTER = 'io.tsw.network.cluster'
-export const LABEL_NET_ID = 'io.tsw.network.id'
-export const LABEL_HELPER = 'io.tsw.network.helper'
 const REAPPLY_MS = 30_000
 
 export interface NetAgentOptions {
@@ -119,6 +117,11 @@ export class NetAgent {
 
   private async apply(node: Node, plan: NodePlan, engineNets: EngineNetworkSpec[]): Promise<void> {
     const conn = await this.connection(node.ID)
+    if (!plan.networks.length && !(await this.hasHelper(conn.docker))) {
+      // Nothing to set up, and no helper: nothing of tsw's on this host to clean either.
+      await this.syncEngineNetworks(conn.docker, [], true)
+      return
+    }
     const helper = await this.helper(conn.docker)
     await this.syncEngineNetworks(conn.docker, engineNets, false)
     const { code, output } = await execIn(conn.docker, helper, ['sh', '-c', hostScript(plan)])
@@ -141,11 +144,25 @@ export class NetAgent {
     return this.opts.engines.get(nodeId, engine.Ref)
   }
 
+  private helperName(): string {
+    return `tsw-net-${this.opts.clusterId.slice(0, 12)}`
+  }
+
+  private async hasHelper(docker: Dockerode): Promise<boolean> {
+    try {
+      await docker.getContainer(this.helperName()).inspect()
+      return true
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) return false
+      throw err
+    }
+  }
+
   /** The running helper container's ID (image imported and container made as needed). */
   private async helper(docker: Dockerode): Promise<string> {
     this.image ??= buildHelperImage(join(this.opts.workDir, 'net-helper'))
     const image = this.image
-    const name = `tsw-net-${this.opts.clusterId.slice(0, 12)}`
+    const name = this.helperName()
     let info: Dockerode.ContainerInspectInfo | undefined
     try {
       info = await docker.getContainer(name).inspect()

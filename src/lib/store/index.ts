@@ -1,3 +1,5 @@
 export * from './store.js'
 export { SqliteStore } from './sqlite.js'
 export { Reactor, type ReactorOptions } from './reactor.js'
+export { EtcdStore, parseEtcdUrl, type EtcdStoreOptions, type EtcdTls } from './etcd.js'
+export type { Leadership } from './etcd-election.js'
