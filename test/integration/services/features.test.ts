@@ -95,10 +95,11 @@ describe('service features', () => {
   })
 
   // Skipped: timed out (60 s) in the last full run, cause not found before the session ended — see the issue 3 note.
-  it.skip('container flags reach the container: env, labels, mounts, workdir, user, entrypoint, hostname, health, caps, sysctls, ulimits, limits', async () => {
+  it('container flags reach the container: env, labels, mounts, workdir, user, entrypoint, hostname, health, caps, sysctls, ulimits, limits', async () => {
     const r = await create('--name', 'flags', '-e', 'A=1', '--container-label', 'team=blue', '--label', 'svc=x',
       '--mount', 'type=volume,source=tswvol,target=/data', '--mount', 'type=tmpfs,target=/scratch',
-      '--workdir', '/data', '--user', 'nobody', '--entrypoint', 'sh', '--hostname', 'box',
+      '--workdir', '/data', '--user', '65534:65534', // the lab image has no /etc/passwd: a numeric user
+      '--entrypoint', 'sh', '--hostname', 'box',
       '--health-cmd', 'true', '--health-interval', '1s', '--cap-add', 'NET_ADMIN', '--cap-drop', 'CHOWN',
       '--sysctl', 'net.ipv4.ip_forward=1', '--ulimit', 'nofile=1024:2048', '--limit-memory', '64m', '--limit-cpu', '0.5',
       IMG, '-c', 'sleep 1d')
@@ -110,7 +111,7 @@ describe('service features', () => {
     expect(c.Config.Labels.team).toBe('blue')
     expect(c.Config.Labels.svc).toBeUndefined() // a service label, not a container label
     expect(c.Config.WorkingDir).toBe('/data')
-    expect(c.Config.User).toBe('nobody')
+    expect(c.Config.User).toBe('65534:65534')
     expect(c.Config.Entrypoint).toEqual(['sh'])
     expect(c.Config.Cmd).toEqual(['-c', 'sleep 1d'])
     expect(c.Config.Hostname).toBe('box')
