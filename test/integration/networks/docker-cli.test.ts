@@ -88,4 +88,23 @@ describe('docker network commands, dnsrr, and a late joiner', () => {
     await stream
     expect(failures).toBe(0)
   })
+
+  it('tsw service update --network-add/--network-rm by name re-creates the tasks on the new networks', async () => {
+    const tsw = (...args: string[]) => swarm.tsw(1, ...args)
+    expect((await tsw('network', 'create', 'extra')).code).toBe(0)
+    const networksOfProbe = async () => {
+      const tasks = (await swarm.api('GET', `/v1.41/tasks?filters=${encodeURIComponent(JSON.stringify({ service: ['probe'], 'desired-state': ['running'] }))}`)).json as Array<{
+        Status: { State: string }; NetworksAttachments?: Array<{ Network: { Spec?: { Name: string } } }>
+      }>
+      const running = tasks.filter((t) => t.Status.State === 'running')
+      return running.length === 1 ? (running[0].NetworksAttachments ?? []).map((a) => a.Network.Spec?.Name).sort().join() : undefined
+    }
+    expect((await tsw('service', 'update', '-d', '--network-add', 'extra', 'probe')).code).toBe(0)
+    await waitFor(async () => (await networksOfProbe()) === 'disc,extra', 30_000, 'probe on disc and extra')
+    expect((await tsw('service', 'update', '-d', '--network-rm', 'disc', 'probe')).code).toBe(0)
+    await waitFor(async () => (await networksOfProbe()) === 'extra', 30_000, 'probe on extra only')
+    const [probe] = await swarm.containers(1, 'probe')
+    const nets = (await swarm.dockerOn(1, 'inspect', '-f', '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}', probe)).stdout.trim()
+    expect(nets).toBe('extra')
+  })
 })

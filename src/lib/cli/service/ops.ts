@@ -40,8 +40,22 @@ export async function writeService(client: ServiceClient, service: Service, spec
 export async function updateService(client: ServiceClient, ref: string, flags: UpdateFlagValues): Promise<WriteResult> {
   checkRollbackAlone(flags)
   const service = await getService(client, ref)
-  const spec = flags.rollback ? service.Spec : applyUpdateFlags(service.Spec, flags)
+  const spec = flags.rollback ? service.Spec : applyUpdateFlags(service.Spec, await networkIds(client, flags))
   return writeService(client, service, spec, !!flags.rollback)
+}
+
+/** --network-add/--network-rm with network names turned into IDs (the spec holds IDs), as the docker CLI does. */
+async function networkIds(client: ServiceClient, flags: UpdateFlagValues): Promise<UpdateFlagValues> {
+  const rm = flags['network-rm'] ?? []
+  const add = flags['network-add'] ?? []
+  if (!rm.length && !add.length) return flags
+  const id = async (ref: string) => (await client.get<{ Id: string }>(`/networks/${encodeURIComponent(ref)}`)).Id
+  return {
+    ...flags,
+    'network-rm': await Promise.all(rm.map(id)),
+    // The long form (name=…,alias=…) is resolved by the manager.
+    'network-add': await Promise.all(add.map((v) => (v.includes('=') ? v : id(v)))),
+  }
 }
 
 /** `service rollback REF`: the current spec sent back with rollback=previous. */
