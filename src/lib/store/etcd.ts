@@ -1,9 +1,13 @@
 // etcd backend, for several managers sharing one cluster state (DESIGN.md
 // "Store", NOTES.md "etcd"). The etcd3 client is imported lazily, in open():
-// the CLI never pays for it (NOTES.md "CLI start-up").
+// the CLI never pays for it (NOTES.md "CLI start-up"). How it connects, and
+// which failures are UnavailableError, is in etcd-client.ts; leader election
+// in etcd-election.ts.
 //
-// Keys: <prefix>objects/<kind>/<id>, the prefix being /tsw/<clusterId>/. The
-// value is the object's JSON without its Version, which is read from etcd.
+// Keys, under the cluster's prefix /tsw/<clusterId>/:
+//   objects/<kind>/<id>    the object's JSON, without its Version
+//   contended/<kind>/<id>  left by a writer that lost a compare-and-set (update())
+//   election/<name>/…      the candidates of campaign(name)
 //
 // Version.Index is the etcd mod revision of the object's key, the revision of
 // the transaction that last wrote it. etcd's revision is one counter for the
@@ -22,27 +26,18 @@
 // delivered are skipped, so each is delivered once. A write through this store
 // resolves after its own event reached the listeners (or after 2 s), so that,
 // as with SQLite, a caller's listeners have seen its change when it returns.
-//
-// Errors: etcd unreachable, without a leader (lost quorum) or too slow (each
-// call has a deadline) → UnavailableError "the store (etcd at …) is
-// unreachable: …".
-import { readFileSync } from 'node:fs'
+// If etcd compacted away revisions the watch missed, those changes are lost to
+// listeners (Debian's etcd does not compact unless told to).
 import { hostname } from 'node:os'
 import type * as Etcd3Module from 'etcd3'
-import { ConflictError, InvalidArgumentError, NotFoundError, OutOfSequenceError, TswError, UnavailableError } from '../errors/index.js'
+import { ConflictError, InvalidArgumentError, NotFoundError, OutOfSequenceError, UnavailableError } from '../errors/index.js'
 import type { StoredObject } from '../types/index.js'
+import { clientOptions, type EtcdTls, parseEtcdUrl, unreachableError } from './etcd-client.js'
 import { EtcdLeadership, type Leadership } from './etcd-election.js'
 import type { Kind, Store, StoreEvent } from './store.js'
 
-/** TLS material as etcd's own clients take it (--cacert/--cert/--key): file paths. */
-export interface EtcdTls {
-  cacert?: string
-  cert?: string
-  key?: string
-}
-
 export interface EtcdStoreOptions {
-  /** `etcd://h1:2379,h2:2379` (etcds:// for TLS), or hosts as `http(s)://host:port`. */
+  /** `etcd://h1:2379,h2:2379` (etcds:// for TLS), or etcd3 hosts (`http(s)://host:port`). */
   endpoints: string | string[]
   /** The cluster's ID: its keys live under /tsw/<clusterId>/. */
   clusterId: string
@@ -55,24 +50,6 @@ const KINDS: readonly Kind[] = ['swarm', 'ca', 'node', 'engine', 'service', 'tas
 /** How long a write waits for its own watch event before returning anyway. */
 const SETTLE_MS = 2000
 
-/**
- * The hosts of an `etcd://h1:2379,h2` URL as etcd3 takes them (`http://h1:2379`,
- * `http://h2:2379`; port 2379 by default; etcds:// gives https://).
- * Throws InvalidArgumentError when the URL is not one.
- */
-export function parseEtcdUrl(url: string): string[] {
-  const m = /^(etcds?):\/\/([^/]+)\/?$/.exec(url.trim())
-  if (!m) throw new InvalidArgumentError(`etcd URL ${url}: expected etcd://host:port[,host:port…] (etcds:// for TLS)`)
-  const scheme = m[1] === 'etcds' ? 'https' : 'http'
-  return m[2].split(',').map((part) => {
-    const host = part.trim()
-    if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/.test(host)) {
-      throw new InvalidArgumentError(`etcd URL ${url}: ${JSON.stringify(host)} is not host[:port]`)
-    }
-    return `${scheme}://${/(^[^[]*|\]):\d+$/.test(host) ? host : `${host}:2379`}`
-  })
-}
-
 /** A Store in etcd, shared by every manager of a cluster. Open it with EtcdStore.open(). */
 export class EtcdStore implements Store {
   /** The key prefix of this cluster, /tsw/<clusterId>/. */
@@ -80,6 +57,7 @@ export class EtcdStore implements Store {
   private readonly where: string
   private readonly listeners = new Set<(e: StoreEvent) => void>()
   private readonly leaderships = new Set<EtcdLeadership>()
+  /** Writes waiting for their revision to reach the listeners. */
   private waiters: Array<{ rev: number; done: () => void }> = []
   /** The last revision delivered to listeners, and the keys delivered at it. */
   private delivered = 0
@@ -91,7 +69,7 @@ export class EtcdStore implements Store {
     private readonly mod: typeof Etcd3Module,
     private readonly client: Etcd3Module.Etcd3,
     private readonly ns: Etcd3Module.Namespace,
-    hosts: string[], clusterId: string,
+    hosts: string[], clusterId: string, private readonly timeoutMs: number,
   ) {
     this.prefix = `/tsw/${clusterId}/`
     this.where = hosts.map((h) => h.replace(/^https?:\/\//, '')).join(',')
@@ -107,14 +85,8 @@ export class EtcdStore implements Store {
     if (!/^[A-Za-z0-9._-]+$/.test(opts.clusterId)) throw new InvalidArgumentError(`etcd: bad cluster ID ${JSON.stringify(opts.clusterId)}`)
     const mod = await import('etcd3')
     const timeoutMs = opts.timeoutMs ?? 5000
-    const client = new mod.Etcd3({
-      hosts,
-      credentials: credentials(opts.tls),
-      dialTimeout: timeoutMs,
-      defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + timeoutMs }),
-      faultHandling: faultHandling(mod, hosts.length),
-    })
-    const store = new EtcdStore(mod, client, client.namespace(`/tsw/${opts.clusterId}/`), hosts, opts.clusterId)
+    const client = new mod.Etcd3(clientOptions(mod, hosts, opts.tls, timeoutMs))
+    const store = new EtcdStore(mod, client, client.namespace(`/tsw/${opts.clusterId}/`), hosts, opts.clusterId, timeoutMs)
     try {
       await store.startWatch()
     } catch (err) {
@@ -143,28 +115,60 @@ export class EtcdStore implements Store {
     return this.written(res.header.revision, { ...out, Version: { Index: Number(res.header.revision) } })
   }
 
+  /**
+   * One transaction, no read first (one round trip). The stored CreatedAt is
+   * only known afterwards: when the caller's copy had another (or none), a
+   * second write puts it back (watchers see both). Callers that update what
+   * they read never pay for it.
+   *
+   * Fairness: a writer that lost a compare-and-set hears so one commit after
+   * the winner hears it won, so a winner that goes on writing the object wins
+   * again and again, past modify()'s 10 tries. So the loser leaves a mark
+   * (contended/<kind>/<id>) in the same transaction; a winner that finds it
+   * removes it and waits as long as its write took before returning, which
+   * lets the loser's retry go first.
+   */
   async update<T extends StoredObject>(kind: Kind, obj: T, expected?: number): Promise<T> {
-    const k = key(kind, obj.ID)
-    for (;;) {
-      const cur = (await this.call(() => this.ns.get(k).exec())).kvs[0]
-      if (!cur) throw new NotFoundError(`${kind} ${obj.ID} not found`)
-      if (expected !== undefined && Number(cur.mod_revision) !== expected) throw new OutOfSequenceError()
-      const current = decode<StoredObject>(cur)
-      const out = { ...obj, CreatedAt: current.CreatedAt, UpdatedAt: new Date().toISOString() }
-      const res = await this.call(() => this.ns.if(k, 'Mod', '==', cur.mod_revision)
-        .then(this.ns.put(k).value(encode(out))).else(this.ns.get(k)).commit())
-      if (res.succeeded) return this.written(res.header.revision, { ...out, Version: { Index: Number(res.header.revision) } })
-      // Written or deleted in between. Answering at once, without another
-      // read, keeps modify() fair: a loser retries as soon as the winner.
-      if (res.responses[0]?.response_range?.kvs.length === 0) throw new NotFoundError(`${kind} ${obj.ID} not found`)
-      if (expected !== undefined) throw new OutOfSequenceError()
-      // Without `expected`, the last writer wins, as with SQLite.
+    const first = await this.put(kind, obj, expected)
+    if (first.createdAt === obj.CreatedAt) return this.written(first.saved.Version.Index, first.saved)
+    try {
+      const { saved } = await this.put(kind, { ...first.saved, CreatedAt: first.createdAt }, first.saved.Version.Index)
+      return await this.written(saved.Version.Index, saved)
+    } catch (err) {
+      if (err instanceof OutOfSequenceError) return this.written(first.saved.Version.Index, first.saved) // written again since
+      throw err
     }
   }
 
+  /** update()'s transaction; returns what it wrote and the CreatedAt it replaced. */
+  private async put<T extends StoredObject>(kind: Kind, obj: T, expected?: number): Promise<{ saved: T; createdAt: string }> {
+    const k = key(kind, obj.ID)
+    const mark = `contended/${kind}/${obj.ID}`
+    const out = { ...obj, UpdatedAt: new Date().toISOString() }
+    const t0 = Date.now()
+    const res = await this.call(() => {
+      const txn = this.ns.if(k, 'Create', '>', 0)
+      if (expected !== undefined) txn.and(k, 'Mod', '==', expected)
+      return txn
+        .then(this.ns.get(k), this.ns.get(mark), this.ns.put(k).value(encode(out)), this.ns.delete().key(mark))
+        .else(this.ns.get(k), this.ns.put(mark).value(''))
+        .commit()
+    })
+    const before = res.responses[0]?.response_range?.kvs[0]
+    if (!before) {
+      void this.ns.delete().key(mark).exec().catch(() => undefined)
+      throw new NotFoundError(`${kind} ${obj.ID} not found`)
+    }
+    if (!res.succeeded) throw new OutOfSequenceError()
+    if (res.responses[1]?.response_range?.kvs.length) await sleep(Math.min(Date.now() - t0, 100))
+    return { saved: { ...out, Version: { Index: Number(res.header.revision) } }, createdAt: decode(before).CreatedAt }
+  }
+
   async delete(kind: Kind, id: string): Promise<boolean> {
-    const res = await this.call(() => this.ns.delete().key(key(kind, id)).exec())
-    if (Number(res.deleted) === 0) return false
+    const k = key(kind, id)
+    const res = await this.call(() => this.ns.if(k, 'Create', '>', 0)
+      .then(this.ns.delete().key(k), this.ns.delete().key(`contended/${kind}/${id}`)).commit())
+    if (!res.succeeded) return false
     return this.written(res.header.revision, true)
   }
 
@@ -233,13 +237,13 @@ export class EtcdStore implements Store {
       if (event) for (const fn of this.listeners) fn(event)
     }
     if (this.waiters.length === 0) return
-    const due = this.waiters.filter((w) => w.rev <= this.delivered)
+    const done = this.waiters.filter((w) => w.rev <= this.delivered)
     this.waiters = this.waiters.filter((w) => w.rev > this.delivered)
-    for (const w of due) w.done()
+    for (const w of done) w.done()
   }
 
   /** Returns `value` once the write at `revision` has reached the listeners (or after SETTLE_MS). */
-  private async written<V>(revision: string, value: V): Promise<V> {
+  private async written<V>(revision: string | number, value: V): Promise<V> {
     const rev = Number(revision)
     if (rev <= this.delivered || this.closed) return value
     await new Promise<void>((resolve) => {
@@ -266,18 +270,13 @@ export class EtcdStore implements Store {
     return new UnavailableError(`the store (etcd at ${this.where}) is closed`)
   }
 
-  /** etcd's "cannot reach / no leader / too slow" as UnavailableError; other errors as they are. */
   private mapError(err: unknown): unknown {
-    if (err instanceof TswError || !(err instanceof Error)) return err
-    const m = this.mod
-    const unreachable = err instanceof m.GRPCUnavailableError || err instanceof m.GRPCDeadlineExceededError ||
-      err instanceof m.ClientClosedError || err instanceof m.GRPCCancelledError ||
-      /etcdserver: (no leader|request timed out|leader changed|too many requests)/.test(err.message)
-    if (!unreachable) return err
-    const reason = err.message.replace(/^\w*Error: /, '')
-    return new UnavailableError(`the store (etcd at ${this.where}) is unreachable: ${reason}`)
+    return unreachableError(this.mod, err, this.where, this.timeoutMs)
   }
+
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 function key(kind: Kind, id: string): string {
   return `objects/${kind}/${id}`
@@ -299,54 +298,4 @@ function toEvent(rel: string, ev: Etcd3Module.IEvent): StoreEvent | undefined {
   const kind = m[1] as Kind
   if (ev.type === 'Delete') return { kind, action: 'delete', id: m[2] }
   return { kind, action: ev.kv.version === '1' ? 'create' : 'update', id: m[2], object: decode(ev.kv) }
-}
-
-type FaultHandling = NonNullable<Etcd3Module.IOptions['faultHandling']>
-
-/**
- * etcd3's policies (cockatiel's interfaces, written out here). By default it
- * retries a failed call 3 times on one host, each try with its own deadline,
- * and then refuses calls to that host for 5 s, even once it is back. Instead:
- * a call tries each host once (failing over on network errors, no leader,
- * deadline), and a broken watch reconnects after 0.1 s doubling to 2 s.
- */
-function faultHandling(mod: typeof Etcd3Module, hosts: number): FaultHandling {
-  const global = {
-    async execute<T>(fn: (ctx: { signal: AbortSignal }) => PromiseLike<T> | T, signal?: AbortSignal): Promise<T> {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await fn({ signal: signal ?? new AbortController().signal })
-        } catch (err) {
-          if (attempt >= hosts || !(err instanceof Error) || !mod.isRecoverableError(err)) throw err
-        }
-      }
-    },
-  }
-  const host = { execute: async <T>(fn: (ctx: { signal: AbortSignal }) => PromiseLike<T> | T) => fn({ signal: new AbortController().signal }) }
-  type Backoff = { duration: number; next(): Backoff }
-  const backoff = (ms: number): Backoff => ({ duration: ms, next: () => backoff(Math.min(ms * 2, 2000)) })
-  return {
-    global: global as unknown as FaultHandling['global'],
-    host: () => host as unknown as ReturnType<NonNullable<FaultHandling['host']>>,
-    watchBackoff: { next: () => backoff(100) } as unknown as FaultHandling['watchBackoff'],
-  }
-}
-
-function credentials(tls?: EtcdTls): Etcd3Module.IOptions['credentials'] {
-  if (!tls || (!tls.cacert && !tls.cert && !tls.key)) return undefined
-  if (!tls.cert !== !tls.key) throw new InvalidArgumentError('etcd TLS: give both the client certificate and its key')
-  const read = (what: string, file?: string): Buffer | undefined => {
-    if (!file) return undefined
-    try {
-      return readFileSync(file)
-    } catch (err) {
-      throw new InvalidArgumentError(`etcd TLS: cannot read the ${what} ${file}: ${(err as Error).message}`)
-    }
-  }
-  return {
-    // Without a CA file, gRPC trusts the system's roots (it takes null for that).
-    rootCertificate: read('CA certificate', tls.cacert) ?? (null as unknown as Buffer),
-    certChain: read('certificate', tls.cert),
-    privateKey: read('key', tls.key),
-  }
 }

@@ -1,5 +1,6 @@
 export * from './store.js'
 export { SqliteStore } from './sqlite.js'
 export { Reactor, type ReactorOptions } from './reactor.js'
-export { EtcdStore, parseEtcdUrl, type EtcdStoreOptions, type EtcdTls } from './etcd.js'
+export { EtcdStore, type EtcdStoreOptions } from './etcd.js'
+export { parseEtcdUrl, type EtcdTls } from './etcd-client.js'
 export type { Leadership } from './etcd-election.js'
