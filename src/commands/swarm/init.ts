@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../../lib/cli/base.js'
+import { certExpiry } from '../../lib/cli/cert-expiry.js'
 import { parseDuration } from '../../lib/cli/duration.js'
 import { engineFlags, engineRefFromFlags } from '../../lib/cli/engine-flags.js'
 import { joinInstructions } from '../../lib/cli/join-message.js'
@@ -27,7 +28,7 @@ export default class SwarmInit extends BaseCommand {
       advertiseAddr: flags['advertise-addr'],
       listenAddr: flags['listen-addr'],
       heartbeatMs: parseDuration(flags['dispatcher-heartbeat'], 'dispatcher-heartbeat'),
-      certExpiryDays: Math.max(1, Math.round(parseDuration(flags['cert-expiry'], 'cert-expiry') / 86_400_000)),
+      certExpiryMs: certExpiry(flags['cert-expiry']),
     })
     try {
       await startDaemon(dataDir, process.argv[1])

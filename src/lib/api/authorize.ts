@@ -1,5 +1,5 @@
 // Who may do what: the admin client certificate and managers' certificates
-// may do everything; a worker's certificate only its own leave.
+// may do everything; a worker's certificate only its own leave and renewal.
 import { ForbiddenError } from '../errors/index.js'
 import type { Store } from '../store/index.js'
 import type { Node } from '../types/index.js'
@@ -15,7 +15,7 @@ export function authorizer(store: Store): Authorize {
     const node = await store.get<Node>('node', caller.commonName)
     if (!node) throw new ForbiddenError(`node ${caller.commonName} is not part of this swarm`)
     if (node.Spec.Role === 'manager') return
-    if (req.method === 'POST' && req.path === '/tsw/leave') return
+    if (req.method === 'POST' && (req.path === '/tsw/leave' || req.path === '/tsw/renew')) return
     throw new ForbiddenError(NOT_MANAGER, 503)
   }
 }

@@ -8,7 +8,10 @@ import type { Store } from '../store/index.js'
 export interface ApiContext {
   store: Store
   config: ManagerConfig
+  /** The root CA that signs now (replaced in place when it is rotated). */
   ca: CertAndKey
+  /** The manager's certificate renewer: refresh() applies a new root CA before a route answers. */
+  certs?: { refresh(): Promise<void> }
   engines: EnginePool
   /** Checks that an image can be had (pulled or found) on some ready engine; throws with the reason when not. */
   checkImage(image: string): Promise<void>

@@ -6,6 +6,7 @@ import { serveUpgrades } from '../classic/index.js'
 import { authorizer } from './authorize.js'
 import type { ApiContext } from './context.js'
 import { Router } from './router.js'
+import { caRoutes } from './routes/ca.js'
 import { containerRoutes } from './routes/containers.js'
 import { joinRoutes } from './routes/join.js'
 import { nodeRoutes } from './routes/nodes.js'
@@ -28,6 +29,7 @@ export function buildApiServer(ctx: ApiContext, tls: ServerTls): Server {
   joinRoutes(router, ctx)
   containerRoutes(router, ctx)
   networkRoutes(router, ctx)
+  caRoutes(router, ctx)
   const authorize = authorizer(ctx.store)
   const server = createApiServer(tls, router, authorize)
   serveUpgrades(server, router, authorize) // hijacked requests: docker attach, exec -it, run without -d

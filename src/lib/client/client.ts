@@ -1,5 +1,6 @@
 // How the CLI talks to a manager: HTTPS with the host's client certificate,
 // JSON in and out. Kept on node:https (no dockerode) so commands start fast.
+import type { IncomingMessage } from 'node:http'
 import { request } from 'node:https'
 import { TswError } from '../errors/index.js'
 
@@ -27,6 +28,9 @@ export interface RequestOptions {
 export class ManagerClient {
   constructor(readonly host: string, readonly port: number, private readonly tls: ClientTls) {}
 
+  /** Sees each response as it arrives (RenewingClient looks at the manager's certificate). */
+  protected observe(_res: IncomingMessage): void {}
+
   get<T>(path: string, opts: RequestOptions = {}): Promise<T> {
     return this.request<T>('GET', path, opts)
   }
@@ -52,6 +56,7 @@ export class ManagerClient {
         headers: payload ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {},
         timeout: 30_000,
       }, (res) => {
+        this.observe(res)
         const chunks: Buffer[] = []
         res.on('data', (c: Buffer) => chunks.push(c))
         res.on('end', () => {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import { dataPaths, readContext } from '../config/index.js'
 import { FailedPreconditionError } from '../errors/index.js'
 import { ManagerClient } from './client.js'
+import { RenewingClient } from './renew.js'
 
 /** "tcp://h:p", "https://h:p" or "h[:p]" → host and port (2377 by default). */
 export function parseManagerHost(value: string): { host: string; port: number } {
@@ -28,5 +29,6 @@ export function clientFor(dataDir: string, host?: string): ManagerClient {
     throw new FailedPreconditionError(`no client certificate in ${paths.tls}: run "tsw swarm init" or "tsw swarm join" with this --data-dir first`)
   }
   const { host: h, port } = parseManagerHost(target)
-  return new ManagerClient(h, port, tls)
+  // Keeps the bundle renewed as it talks to the manager (see renew.ts).
+  return new RenewingClient(h, port, tls, paths)
 }

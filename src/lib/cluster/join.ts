@@ -5,6 +5,7 @@ import { newId } from '../identity/index.js'
 import { issueCertificate, parseJoinToken, type CertAndKey } from '../pki/index.js'
 import type { Store } from '../store/index.js'
 import type { EngineInfo, EngineRef, Node, NodeRole } from '../types/index.js'
+import { certExpiryMs, recordNodeCert } from './ca-rotation.js'
 import { newEngineRecord, newNode, type StoredEngine } from './node-record.js'
 import { getSwarm } from './swarm.js'
 
@@ -29,7 +30,6 @@ export interface JoinDeps {
   ca: CertAndKey
   /** Reads the engine's /info; throws UnavailableError when it cannot be reached. */
   probe: (ref: EngineRef) => Promise<EngineInfo>
-  certDays: number
 }
 
 /** Checks a join request and adds its node. Nothing is stored unless every check passes. */
@@ -44,9 +44,10 @@ export async function joinNode(deps: JoinDeps, req: JoinRequest): Promise<JoinRe
   const cert = await issueCertificate({
     ca: deps.ca, publicKeyPem: req.PublicKey, commonName: id,
     organizationalUnit: role === 'manager' ? 'swarm-manager' : 'swarm-worker',
-    organization: swarm.ID, usage: 'client', days: deps.certDays,
+    organization: swarm.ID, usage: 'client', validityMs: certExpiryMs(swarm),
   })
   await storeEngineNode(deps.store, id, req.Engine, info, role, req.AdvertiseAddr)
+  await recordNodeCert(deps.store, id, deps.ca.certPem, deps.ca.certPem)
   return { NodeID: id, Role: role, ClusterID: swarm.ID, CACert: deps.ca.certPem, Cert: cert }
 }
 

@@ -20,7 +20,8 @@ export interface InitOptions {
   advertiseAddr?: string
   listenAddr: string
   heartbeatMs: number
-  certExpiryDays: number
+  /** Validity of the certificates the swarm issues (--cert-expiry), ms. */
+  certExpiryMs: number
 }
 
 export interface InitResult {
@@ -46,16 +47,17 @@ export async function initSwarm(opts: InitOptions): Promise<InitResult> {
   const sans = [...new Set([adv.host, '127.0.0.1', ...(listen.host !== '0.0.0.0' ? [listen.host] : [])])]
   const server = await issueKeyAndCertificate({
     ca, commonName: nodeId, organizationalUnit: 'swarm-manager', organization: clusterId,
-    ips: sans.filter((s) => /^[\d.]+$|:/.test(s)), dnsNames: ['localhost', hostname()], usage: 'both', days: opts.certExpiryDays,
+    ips: sans.filter((s) => /^[\d.]+$|:/.test(s)), dnsNames: ['localhost', hostname()], usage: 'both', validityMs: opts.certExpiryMs,
   })
   const admin = await issueKeyAndCertificate({
-    ca, commonName: `admin-${nodeId}`, organizationalUnit: ADMIN_OU, organization: clusterId, usage: 'client', days: opts.certExpiryDays,
+    ca, commonName: `admin-${nodeId}`, organizationalUnit: ADMIN_OU, organization: clusterId, usage: 'client', validityMs: opts.certExpiryMs,
   })
 
   const paths = dataPaths(opts.dataDir)
   mkdirSync(paths.manager, { recursive: true, mode: 0o700 })
   if (existsSync(paths.db)) throw new FailedPreconditionError(`${paths.db} exists: remove it or use another --data-dir`)
   const swarm = newSwarm(clusterId, ca.certPem, opts.heartbeatMs)
+  swarm.Spec.CAConfig.NodeCertExpiry = opts.certExpiryMs * 1_000_000
   const store = new SqliteStore(paths.db)
   try {
     await saveCA(store, ca)

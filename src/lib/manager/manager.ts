@@ -21,6 +21,7 @@ import { modify, SqliteStore, type Store } from '../store/index.js'
 import type { Node } from '../types/index.js'
 import { splitHostPort } from './addresses.js'
 import { claimPidfile, releasePidfile } from './pidfile.js'
+import { CertRenewer } from './cert-renewer.js'
 
 export interface ManagerOptions {
   dataDir: string
@@ -38,6 +39,7 @@ export class Manager {
   private server?: Server
   private dispatcher?: Dispatcher
   private dns?: DnsServer
+  private certs?: CertRenewer
   private loops: Array<{ start(): void; stop(): void }> = []
   private readonly engines = new EnginePool()
   private readonly log: (msg: string) => void
@@ -83,6 +85,8 @@ export class Manager {
     const server = (this.server = buildApiServer(ctx, {
       key: readFileSync(paths.serverKey, 'utf8'), cert: readFileSync(paths.serverCert, 'utf8'), ca: ca.certPem,
     }))
+    // Certificates renewed when due; the TLS context follows the root CA (rotation).
+    await (this.certs = new CertRenewer({ store, ctx, server, dataDir, config, log: this.log })).start()
     const listen = splitHostPort(config.ListenAddr, 'listen address')
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
@@ -115,6 +119,7 @@ export class Manager {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.dispatcher?.stop()
+      this.certs?.stop()
       for (const loop of this.loops) loop.stop()
       await this.dns?.close()
       this.engines.closeAll()

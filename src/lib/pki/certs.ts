@@ -19,6 +19,8 @@ export interface IssueOptions {
   dnsNames?: string[]
   /** Validity in days; 90 unless told otherwise. */
   days?: number
+  /** Validity in milliseconds (the swarm's CAConfig.NodeCertExpiry); wins over days. */
+  validityMs?: number
   usage: CertUsage
 }
 
@@ -48,8 +50,12 @@ export async function issueCertificate(opts: IssueCertificateOptions): Promise<s
   const caCert = parseCert(opts.ca.certPem, 'CA certificate')
   const signingKey = await importSigningKey(opts.ca.keyPem)
   const publicKey = new x509.PublicKey(opts.publicKeyPem)
-  const notBefore = new Date(Date.now() - BACKDATE_MS)
-  const notAfter = new Date(notBefore.getTime() + (opts.days ?? 90) * 86_400_000)
+  // Valid for the whole period from now on; backdated for clock skew, but by no more than a
+  // tenth of a short validity (renewal is due when a third of notBefore..notAfter is left).
+  const validityMs = opts.validityMs ?? (opts.days ?? 90) * 86_400_000
+  const now = Date.now()
+  const notBefore = new Date(now - Math.min(BACKDATE_MS, Math.floor(validityMs / 10)))
+  const notAfter = new Date(now + validityMs)
   const names: x509.JsonGeneralName[] = [
     ...(opts.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
     ...(opts.ips ?? []).map((value) => ({ type: 'ip' as const, value })),

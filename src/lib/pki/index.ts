@@ -14,3 +14,5 @@ export {
 } from './certs.js'
 export { caDigest, newJoinToken, parseJoinToken, tokenMatchesCA, type JoinToken } from './tokens.js'
 export { tlsInfoOf } from './tls-info.js'
+export { checkSigningCA, crossSignCA, reissueCertificate, type ReissueOptions } from './rotation.js'
+export { certValidity, renewalReason, renewalTime, signedBy, RENEW_WHEN_LEFT } from './validity.js'

@@ -12,7 +12,16 @@ export interface SwarmSpec {
     HeartbeatTick: number
   }
   Dispatcher: { HeartbeatPeriod: number }
-  CAConfig: { NodeCertExpiry: number }
+  CAConfig: {
+    /** Validity of node certificates, nanoseconds. */
+    NodeCertExpiry: number
+    /** Bumped to ask for a root CA rotation (docker swarm ca --rotate). */
+    ForceRotate?: number
+    /** A root CA to rotate to (sent, never stored or returned). */
+    SigningCACert?: string
+    SigningCAKey?: string
+    ExternalCAs?: unknown[]
+  }
   TaskDefaults: Record<string, unknown>
   EncryptionConfig: { AutoLockManagers: boolean }
 }

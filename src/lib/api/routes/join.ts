@@ -16,7 +16,7 @@ export function joinRoutes(router: Router, ctx: ApiContext): void {
 
   router.add('POST', '/tsw/join', async (req) => ({
     body: await joinNode(
-      { store: ctx.store, ca: ctx.ca, probe: (ref) => ctx.engines.probe(ref, PROBE_TIMEOUT_MS), certDays: 90 },
+      { store: ctx.store, ca: ctx.ca, probe: (ref) => ctx.engines.probe(ref, PROBE_TIMEOUT_MS) },
       req.body as JoinRequest,
     ),
   }), true)

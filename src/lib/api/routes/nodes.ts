@@ -7,10 +7,10 @@ import type { ApiContext } from '../context.js'
 import type { Router } from '../router.js'
 
 export function nodeRoutes(router: Router, ctx: ApiContext): void {
-  // Nodes carry the swarm's TLS info, as swarm reports it on every node.
+  // Nodes carry the TLS info of the certificate they hold; those without one, the swarm's.
   const withTLS = async (nodes: Node[]) => {
     const { TLSInfo } = await getSwarm(ctx.store)
-    return nodes.map((n) => ({ ...n, Description: { ...n.Description, TLSInfo } }))
+    return nodes.map((n) => ({ ...n, Description: { ...n.Description, TLSInfo: n.Description.TLSInfo ?? TLSInfo } }))
   }
 
   router.add('GET', '/nodes', async (req) => {

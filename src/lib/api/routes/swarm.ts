@@ -1,6 +1,6 @@
 // /swarm…: the cluster object, token rotation, and the init/join/leave calls a
 // docker client may send to a manager that is already in a swarm.
-import { getSwarm, parseVersion, rotateJoinTokens } from '../../cluster/index.js'
+import { getSwarm, parseVersion, updateSwarm } from '../../cluster/index.js'
 import { UnavailableError } from '../../errors/index.js'
 import type { Swarm } from '../../types/index.js'
 import type { ApiContext } from '../context.js'
@@ -15,7 +15,9 @@ export function swarmRoutes(router: Router, ctx: ApiContext): void {
     const version = parseVersion(req.query.get('version'), 'swarm')
     const flag = (name: string) => req.query.get(name) === 'true' || req.query.get(name) === '1'
     const spec = req.body as Swarm['Spec'] | undefined
-    await rotateJoinTokens(ctx.store, version, spec, { worker: flag('rotateWorkerToken'), manager: flag('rotateManagerToken') })
+    // A root CA rotation (CAConfig.ForceRotate, SigningCACert) is in force before this answers.
+    const rotated = await updateSwarm(ctx.store, version, spec, { worker: flag('rotateWorkerToken'), manager: flag('rotateManagerToken') })
+    if (rotated) await ctx.certs?.refresh()
     return {}
   })
 
