@@ -12,6 +12,10 @@
 #   lab.sh cut I | heal I  partition / reconnect host I (its bridge-side veth down / up)
 #   lab.sh sshd I        start an sshd on host I (port 22, key-only, root, stream
 #                        forwarding allowed); client key: $STATE/ssh/id_ed25519
+#   lab.sh etcd N        a fresh etcd cluster (Debian's etcd-server) of members on hosts
+#                        1..N: http://10.213.0.(10+I):2379 (clients), :2380 (peers)
+#   lab.sh etcd-stop     stop every etcd member and remove their data
+#   lab.sh kill-etcd I | start-etcd I   crash / restart one member (data kept)
 #
 # Idempotent: every step checks first. Only 10.213.0.0/24 and loopback are used; the
 # namespaces get no default route, so nothing can leave the bridge.
@@ -166,8 +170,44 @@ up() {
   status
 }
 
+# One etcd member on host i, of the cluster of hosts 1..n (its data kept across restarts).
+start_etcd() {
+  local i=$1 n=$2 d ip peers="" j; d=$(dir_of "$i"); ip=$(ip_of "$i")
+  live_pid "$d/etcd.pid" "$d/etcd-data" >/dev/null && return
+  for j in $(seq 1 "$n"); do peers="$peers${peers:+,}$(name_of "$j")=http://$(ip_of "$j"):2380"; done
+  mkdir -p "$d"
+  setsid nsenter --net=/var/run/netns/tswn$i sh -c "echo \$\$ >$d/etcd.pid; exec etcd --name $(name_of "$i") \
+    --data-dir $d/etcd-data --listen-client-urls http://$ip:2379 --advertise-client-urls http://$ip:2379 \
+    --listen-peer-urls http://$ip:2380 --initial-advertise-peer-urls http://$ip:2380 \
+    --initial-cluster $peers --initial-cluster-state new --initial-cluster-token tswlab \
+    --heartbeat-interval 100 --election-timeout 1000" >>"$d/etcd.log" 2>&1 </dev/null &
+}
+
+etcd_up() {
+  local n=${1:?N} i ok
+  command -v etcd >/dev/null || { log "installing etcd-server"; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq etcd-server >/dev/null; }
+  etcd_stop
+  for i in $(seq 1 "$n"); do start_etcd "$i" "$n"; done
+  for _ in $(seq 100); do
+    ok=1; for i in $(seq 1 "$n"); do busybox wget -q -O - "http://$(ip_of "$i"):2379/health" 2>/dev/null | grep -q '"true"' || ok=0; done
+    [ $ok = 1 ] && { log "etcd: $n members up"; return; }
+    sleep 0.2
+  done
+  log "etcd did not come up"; tail -3 "$(dir_of 1)/etcd.log" >&2; return 1
+}
+
+etcd_stop() {
+  local i d p
+  for i in $(hosts); do
+    d=$(dir_of "$i"); p=$(live_pid "$d/etcd.pid" "$d/etcd-data") && kill -KILL "$p" 2>/dev/null
+    rm -rf "$d/etcd-data" "$d/etcd.pid"
+  done
+  return 0
+}
+
 down() {
   local i d
+  etcd_stop
   for i in $(hosts); do stop_sshd "$i"; stop_engine "$i" & done; wait     # in parallel: ~10 s stop timeouts
   for d in "$STATE"/node*; do      # leftover mounts of crashed engines, then their data
     [ -d "$d" ] || continue
@@ -204,5 +244,9 @@ case $cmd in
   cut) ip link set tswveth"${1:?I}" down ;;
   heal) ip link set tswveth"${1:?I}" up ;;
   sshd) start_sshd "${1:?I}" ;;
-  *) sed -n '2,15p' "$0"; exit 2 ;;
+  etcd) etcd_up "$@" ;;
+  etcd-stop) etcd_stop ;;
+  kill-etcd) d=$(dir_of "${1:?I}"); p=$(live_pid "$d/etcd.pid" "$d/etcd-data") && kill -KILL "$p"; true ;;
+  start-etcd) start_etcd "${1:?I}" "$(ls -d "$STATE"/node* | wc -l)" ;;
+  *) sed -n '2,19p' "$0"; exit 2 ;;
 esac
