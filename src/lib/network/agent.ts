@@ -278,22 +278,11 @@ async function execIn(docker: Dockerode, container: string, cmd: string[]): Prom
   const stream = await exec.start({ hijack: true, stdin: false })
   const output = await new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = []
-    stream.on('data', (c: Buffer) => chunks.push(c))
-    stream.on('end', () => resolve(demux(Buffer.concat(chunks))))
+    const sink = { write: (c: Buffer) => chunks.push(c) }
+    docker.modem.demuxStream(stream, sink as unknown as NodeJS.WritableStream, sink as unknown as NodeJS.WritableStream)
+    stream.on('end', () => resolve(Buffer.concat(chunks).toString()))
     stream.on('error', reject)
   })
   const info = await exec.inspect()
   return { code: info.ExitCode ?? -1, output }
-}
-
-/** Docker's multiplexed stream (8-byte frame headers) → text. */
-function demux(buf: Buffer): string {
-  let out = ''
-  let i = 0
-  while (i + 8 <= buf.length) {
-    const len = buf.readUInt32BE(i + 4)
-    out += buf.subarray(i + 8, i + 8 + len).toString()
-    i += 8 + len
-  }
-  return out
 }

@@ -194,22 +194,31 @@ async function forward(msg: Buffer, upstreams: Upstream[], overTcp: boolean, sig
 // One socket per forwarded query, connected to the upstream: the kernel drops
 // datagrams from anyone else, the query's own ID is kept, and an ICMP
 // port-unreachable fails this upstream at once instead of after the timeout.
+/**
+ * The one way a forward ends: with a reply, on the timeout, or on abort —
+ * whichever comes first releases the socket and resolves; later calls do nothing.
+ */
+function settleOnce(signal: AbortSignal, release: () => void, resolve: (reply?: Buffer) => void): (reply?: Buffer) => void {
+  let finished = false
+  const done = (reply?: Buffer): void => {
+    if (finished) return
+    finished = true
+    clearTimeout(timer)
+    signal.removeEventListener('abort', onAbort)
+    release()
+    resolve(reply)
+  }
+  const onAbort = (): void => done()
+  const timer = setTimeout(done, FORWARD_TIMEOUT_MS)
+  signal.addEventListener('abort', onAbort)
+  return done
+}
+
 function exchangeUdp(msg: Buffer, up: Upstream, signal: AbortSignal): Promise<Buffer | undefined> {
   return new Promise((resolve) => {
     const sock = dgram.createSocket(net.isIPv6(up.host) ? 'udp6' : 'udp4')
     const id = msg.readUInt16BE(0)
-    let finished = false
-    const done = (reply?: Buffer): void => {
-      if (finished) return
-      finished = true
-      clearTimeout(timer)
-      signal.removeEventListener('abort', onAbort)
-      sock.close()
-      resolve(reply)
-    }
-    const onAbort = (): void => done()
-    const timer = setTimeout(done, FORWARD_TIMEOUT_MS)
-    signal.addEventListener('abort', onAbort)
+    const done = settleOnce(signal, () => sock.close(), resolve)
     sock.on('error', () => done())
     sock.on('message', (reply) => {
       if (reply.length >= 12 && reply.readUInt16BE(0) === id && readHeader(reply).qr) done(reply)
@@ -222,18 +231,7 @@ function exchangeTcp(msg: Buffer, up: Upstream, signal: AbortSignal): Promise<Bu
   return new Promise((resolve) => {
     const sock = net.connect(up.port, up.host)
     let buf = Buffer.alloc(0)
-    let finished = false
-    const done = (reply?: Buffer): void => {
-      if (finished) return
-      finished = true
-      clearTimeout(timer)
-      signal.removeEventListener('abort', onAbort)
-      sock.destroy()
-      resolve(reply)
-    }
-    const onAbort = (): void => done()
-    const timer = setTimeout(done, FORWARD_TIMEOUT_MS)
-    signal.addEventListener('abort', onAbort)
+    const done = settleOnce(signal, () => sock.destroy(), resolve)
     sock.on('error', () => done())
     sock.on('close', () => done())
     sock.on('data', (chunk: Buffer) => {
