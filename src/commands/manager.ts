@@ -1,22 +1,55 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../lib/cli/base.js'
 import { parseDuration } from '../lib/cli/duration.js'
+import { leaseFromFlags, storeFlags, storeFromFlags } from '../lib/cli/store-flags.js'
+import { InvalidArgumentError } from '../lib/errors/index.js'
 
 export default class ManagerCommand extends BaseCommand {
   static override summary = 'Run the swarm manager in the foreground'
-  static override description = 'Serves the swarm API of the data dir that "tsw swarm init" prepared (for systemd, containers and tests). SIGTERM or Ctrl-C stops it; every container keeps running.'
+  static override description = 'Serves the swarm API of the data dir that "tsw swarm init" prepared (for systemd, containers and tests). SIGTERM or Ctrl-C stops it; every container keeps running. With --store etcd://… --import-from DIR it first moves the single-manager swarm of DIR to etcd.'
+  static override examples = ['<%= config.bin %> manager --store etcd://10.0.0.1:2379,10.0.0.2:2379,10.0.0.3:2379 --import-from /var/lib/tsw']
   static override flags = {
     'dispatcher-heartbeat': Flags.string({ description: 'Override the heartbeat period (ns|us|ms|s|m|h)' }),
     strategy: Flags.string({ description: 'Placement of plain containers (docker run through the manager)', options: ['spread', 'binpack', 'random'], default: 'spread' }),
     'engines-file': Flags.string({ description: 'File of engine addresses (one per line: tcp://…, ssh://…) added as nodes at start, as classic swarm\'s file discovery' }),
+    'import-from': Flags.string({ description: 'data dir of a single-manager (SQLite) swarm to move to the --store etcd first; the manager then runs on it', helpGroup: 'STORE' }),
+    ...storeFlags,
+    detach: Flags.boolean({ char: 'd', description: 'Run the manager in the background (pidfile and log in the data dir), as swarm init does' }),
+    'listen-addr': Flags.string({ description: 'On the host of a promoted node: where its new manager listens (format: <ip>[:port])', default: '0.0.0.0:2377' }),
+    'advertise-addr': Flags.string({ description: 'On the host of a promoted node: the address other managers reach it at (default: the node\'s address)' }),
   }
 
   async run(): Promise<void> {
     const { flags } = await this.parse(ManagerCommand)
+    let dataDir = this.dataDir(flags)
+    const leaseSeconds = leaseFromFlags(flags)
+    const store = storeFromFlags(flags)
+    if (flags['import-from']) {
+      if (!store) throw new InvalidArgumentError('--import-from needs --store etcd://… (where to move the swarm)')
+      if (flags['data-dir'] && flags['data-dir'] !== flags['import-from']) throw new InvalidArgumentError('--import-from is the data dir the manager then runs on: leave out --data-dir, or give the same folder')
+      dataDir = flags['import-from']
+      const { importToEtcd } = await import('../lib/manager/import.js')
+      const copied = await importToEtcd(dataDir, store)
+      process.stderr.write(`imported ${copied} objects of ${dataDir} into ${store.URL}\n`)
+    } else if (store) {
+      throw new InvalidArgumentError('--store on "tsw manager" goes with --import-from; a swarm chooses its store at "tsw swarm init --store"')
+    }
+    const { readContext, readManagerConfig } = await import('../lib/config/index.js')
+    if (!readManagerConfig(dataDir) && readContext(dataDir)) {
+      // The host of a node promoted to manager: it gets what its own manager needs first.
+      const { setupPromotedManager } = await import('../lib/client/join.js')
+      await setupPromotedManager(this.client(flags), { dataDir, listenAddr: flags['listen-addr'], advertiseAddr: flags['advertise-addr'] })
+    }
+    if (flags.detach) {
+      const { startDaemon } = await import('../lib/manager/daemon.js')
+      const pid = await startDaemon(dataDir, process.argv[1])
+      return this.out(`manager running in the background (pid ${pid})\n`)
+    }
     const { Manager } = await import('../lib/manager/manager.js')
     const manager = new Manager({
-      dataDir: this.dataDir(flags),
+      dataDir,
       heartbeatMs: flags['dispatcher-heartbeat'] ? parseDuration(flags['dispatcher-heartbeat'], 'dispatcher-heartbeat') : undefined,
+      leaseSeconds,
       strategy: flags.strategy as 'spread' | 'binpack' | 'random',
       enginesFile: flags['engines-file'],
     })

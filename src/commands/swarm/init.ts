@@ -4,6 +4,7 @@ import { certExpiry } from '../../lib/cli/cert-expiry.js'
 import { parseDuration } from '../../lib/cli/duration.js'
 import { engineFlags, engineRefFromFlags } from '../../lib/cli/engine-flags.js'
 import { joinInstructions } from '../../lib/cli/join-message.js'
+import { leaseFromFlags, storeFromFlags, storeFlags } from '../../lib/cli/store-flags.js'
 
 export default class SwarmInit extends BaseCommand {
   static override summary = 'Initialize a swarm'
@@ -16,6 +17,7 @@ export default class SwarmInit extends BaseCommand {
     'dispatcher-heartbeat': Flags.string({ description: 'Dispatcher heartbeat period (ns|us|ms|s|m|h)', default: '5s' }),
     'cert-expiry': Flags.string({ description: 'Validity period for node certificates (ns|us|ms|s|m|h)', default: '2160h0m0s' }),
     ...engineFlags,
+    ...storeFlags,
   }
 
   async run(): Promise<void> {
@@ -29,6 +31,8 @@ export default class SwarmInit extends BaseCommand {
       listenAddr: flags['listen-addr'],
       heartbeatMs: parseDuration(flags['dispatcher-heartbeat'], 'dispatcher-heartbeat'),
       certExpiryMs: certExpiry(flags['cert-expiry']),
+      store: storeFromFlags(flags),
+      leaseSeconds: leaseFromFlags(flags),
     })
     try {
       await startDaemon(dataDir, process.argv[1])

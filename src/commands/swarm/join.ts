@@ -15,6 +15,7 @@ export default class SwarmJoin extends BaseCommand {
   static override flags = {
     token: Flags.string({ description: 'Token for entry into the swarm', required: true }),
     'advertise-addr': Flags.string({ description: 'Advertised address (format: <ip>); default: the engine\'s host' }),
+    'listen-addr': Flags.string({ description: 'Listen address of this host\'s manager, when it joins as one (format: <ip>[:port])', default: '0.0.0.0:2377' }),
     ...engineFlags,
   }
 
@@ -25,10 +26,22 @@ export default class SwarmJoin extends BaseCommand {
       throw new FailedPreconditionError('This node is already part of a swarm. Use "tsw swarm leave" to leave this swarm and join another one.')
     }
     const { joinSwarm } = await import('../../lib/client/join.js')
-    const { role } = await joinSwarm({
-      token: flags.token, manager: args.manager, engine: engineRefFromFlags(flags),
-      advertiseAddr: flags['advertise-addr'], dataDir,
+    const engine = engineRefFromFlags(flags)
+    let advertiseAddr = flags['advertise-addr']
+    if (!advertiseAddr && engine.URL.startsWith('unix://') && flags['listen-addr'].startsWith('0.0.0.0')) {
+      const { defaultAdvertiseAddr } = await import('../../lib/manager/addresses.js')
+      advertiseAddr = defaultAdvertiseAddr()
+    }
+    const { role, runsManager } = await joinSwarm({
+      token: flags.token, manager: args.manager, engine, advertiseAddr, listenAddr: flags['listen-addr'], dataDir,
     })
+    // A manager of a swarm on etcd: this host runs one too, in the background as init does.
+    if (runsManager) {
+      const { startDaemon } = await import('../../lib/manager/daemon.js')
+      await startDaemon(dataDir, process.argv[1]).catch((err: Error) => {
+        throw new FailedPreconditionError(`joined as a manager, but its manager did not start: ${err.message}\nStart it with "tsw manager --data-dir ${dataDir}"`)
+      })
+    }
     this.out(`This node joined a swarm as a ${role}.\n`)
   }
 }

@@ -3,6 +3,7 @@ import type { ManagerConfig } from '../config/index.js'
 import type { EnginePool } from '../dispatcher/index.js'
 import type { CertAndKey } from '../pki/index.js'
 import type { Store } from '../store/index.js'
+import type { RunningManager } from '../cluster/index.js'
 
 /** What the routes need of the running manager. */
 export interface ApiContext {
@@ -13,6 +14,10 @@ export interface ApiContext {
   /** The manager's certificate renewer: refresh() applies a new root CA before a route answers. */
   certs?: { refresh(): Promise<void> }
   engines: EnginePool
+  /** This manager's own key and certificate (PEM), with which it forwards to the leader. */
+  managerTls(): { key: string; cert: string }
+  /** Which managers run now (the leader first), and whether this one leads. */
+  membership: { readonly isLeader: boolean; managers(): Promise<RunningManager[]> }
   /** Checks that an image can be had (pulled or found) on some ready engine; throws with the reason when not. */
   checkImage(image: string): Promise<void>
   /** The registry's descriptor of an image (GET /distribution/{name}/json), asked through a ready engine. */

@@ -35,7 +35,12 @@ export interface ApiResponse {
 export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = []
   for await (const chunk of req) chunks.push(chunk as Buffer)
-  const text = Buffer.concat(chunks).toString('utf8').trim()
+  return parseJsonBody(Buffer.concat(chunks))
+}
+
+/** Parses a JSON request body read already (empty → undefined). */
+export function parseJsonBody(raw: Buffer): unknown {
+  const text = raw.toString('utf8').trim()
   if (!text) return undefined
   try {
     return JSON.parse(text)

@@ -4,6 +4,7 @@ import { networkRoutes } from './routes/networks.js'
 import type { Server } from 'node:https'
 import { serveUpgrades } from '../classic/index.js'
 import { authorizer } from './authorize.js'
+import { forwardToLeader, mustForward } from './forward.js'
 import type { ApiContext } from './context.js'
 import { Router } from './router.js'
 import { caRoutes } from './routes/ca.js'
@@ -31,7 +32,10 @@ export function buildApiServer(ctx: ApiContext, tls: ServerTls): Server {
   networkRoutes(router, ctx)
   caRoutes(router, ctx)
   const authorize = authorizer(ctx.store)
-  const server = createApiServer(tls, router, authorize)
+  const server = createApiServer(tls, router, authorize, {
+    must: (method, path, req) => mustForward(ctx, method, path, req),
+    pass: (req, res, caller) => forwardToLeader(ctx, req, res, caller),
+  })
   serveUpgrades(server, router, authorize) // hijacked requests: docker attach, exec -it, run without -d
   return server
 }

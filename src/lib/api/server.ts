@@ -4,8 +4,9 @@
 import { createServer, type Server } from 'node:https'
 import type { TLSSocket } from 'node:tls'
 import { ForbiddenError, NotFoundError } from '../errors/index.js'
-import { readJsonBody, send, sendError, type ApiRequest, type Caller } from './http.js'
-import type { IncomingMessage } from 'node:http'
+import { parseJsonBody, readJsonBody, send, sendError, type ApiRequest, type Caller } from './http.js'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { FORWARDED_CN, FORWARDED_OU } from './forward.js'
 import { stripVersion, type Handler, type Router } from './router.js'
 
 export interface ServerTls {
@@ -14,11 +15,21 @@ export interface ServerTls {
   ca: string
 }
 
+/** The organisational unit of managers' certificates. */
+export const MANAGER_OU = 'swarm-manager'
+
 /** Decides whether an authenticated caller may use a route; throws ForbiddenError if not. */
 export type Authorize = (caller: Caller, req: ApiRequest) => Promise<void>
 
+/** How a follower passes requests on to the leader (forward.ts). */
+export interface Forwarding {
+  must(method: string, path: string, req: IncomingMessage): boolean
+  /** Relays the request; resolves with its body when this manager is to answer it after all. */
+  pass(req: IncomingMessage, res: ServerResponse, caller?: Caller): Promise<Buffer | undefined>
+}
+
 /** An HTTPS server answering the Engine API through `router`. */
-export function createApiServer(tls: ServerTls, router: Router, authorize: Authorize): Server {
+export function createApiServer(tls: ServerTls, router: Router, authorize: Authorize, forwarding?: Forwarding): Server {
   return createServer(
     { key: tls.key, cert: tls.cert + tls.ca, ca: tls.ca, requestCert: true, rejectUnauthorized: false },
     (req, res) => {
@@ -26,7 +37,11 @@ export function createApiServer(tls: ServerTls, router: Router, authorize: Autho
         try {
           const request = await routeRequest(router, authorize, req)
           const method = request.method
-          if (method === 'POST' || method === 'PUT') request.body = await readJsonBody(req)
+          if (forwarding?.must(method, request.path, req)) {
+            const body = await forwarding.pass(req, res, request.caller)
+            if (!body) return
+            request.body = parseJsonBody(body)
+          } else if (method === 'POST' || method === 'PUT') request.body = await readJsonBody(req)
           const answer = await request.route(request)
           send(res, answer, method === 'HEAD')
         } catch (err) {
@@ -57,6 +72,12 @@ export async function routeRequest(router: Router, authorize: Authorize, req: In
     const peer = socket.getPeerCertificate()
     request.caller = { commonName: String(peer.subject.CN ?? ''), organizationalUnit: String(peer.subject.OU ?? '') }
     await authorize(request.caller, request)
+    // Forwarded by another manager (forward.ts): it checked the caller; the caller's rights apply.
+    const cn = req.headers[FORWARDED_CN]
+    if (typeof cn === 'string' && request.caller.organizationalUnit === MANAGER_OU) {
+      request.caller = { commonName: cn, organizationalUnit: String(req.headers[FORWARDED_OU] ?? '') }
+      await authorize(request.caller, request)
+    }
   }
   return { ...request, route: found.route.handler }
 }

@@ -2,7 +2,8 @@
 // the digest in the token before sending anything, then send the join request
 // over a connection that trusts only that CA.
 import { request } from 'node:https'
-import { writeContext } from '../config/index.js'
+import { dataPaths, readContext, writeContext, writeFile, writeManagerConfig, writeStoreFiles } from '../config/index.js'
+import { hostOf, type JoinResponse } from '../cluster/join.js'
 import { InvalidArgumentError } from '../errors/index.js'
 import { caDigest, generateKeyPair, parseJoinToken } from '../pki/index.js'
 import type { EngineRef, NodeRole } from '../types/index.js'
@@ -14,11 +15,17 @@ export interface JoinOptions {
   manager: string
   engine: EngineRef
   advertiseAddr?: string
+  /** Where this host's manager listens (IP:PORT), should it join as one; default 0.0.0.0:2377. */
+  listenAddr?: string
   dataDir: string
 }
 
-/** Joins this host's engine to the swarm; writes the context; returns the role it joined as. */
-export async function joinSwarm(opts: JoinOptions): Promise<{ nodeId: string; role: NodeRole }> {
+/**
+ * Joins this host's engine to the swarm; writes the context (and, when it is
+ * to run a manager, the manager's config and certificate); returns the role it
+ * joined as and whether a manager is to be started here.
+ */
+export async function joinSwarm(opts: JoinOptions): Promise<{ nodeId: string; role: NodeRole; runsManager: boolean }> {
   let token
   try {
     token = parseJoinToken(opts.token)
@@ -32,12 +39,31 @@ export async function joinSwarm(opts: JoinOptions): Promise<{ nodeId: string; ro
   }
   const keys = generateKeyPair()
   const client = new ManagerClient(host, port, { ca: caPem })
-  const res = await client.post<{ NodeID: string; Role: NodeRole; ClusterID: string; CACert: string; Cert: string }>('/tsw/join', {
-    body: { Token: opts.token, Engine: opts.engine, AdvertiseAddr: opts.advertiseAddr, PublicKey: keys.publicKeyPem },
+  const listenAddr = opts.listenAddr ?? '0.0.0.0:2377'
+  const res = await client.post<JoinResponse>('/tsw/join', {
+    body: { Token: opts.token, Engine: opts.engine, AdvertiseAddr: opts.advertiseAddr, PublicKey: keys.publicKeyPem, ListenAddr: listenAddr },
   })
-  writeContext(opts.dataDir, { Manager: `${host}:${port}`, ClusterID: res.ClusterID, NodeID: res.NodeID, Role: res.Role },
+  let managerAddr = `${host}:${port}`
+  if (res.ManagerSetup) managerAddr = writeManagerFiles(opts, res, listenAddr, keys.privateKeyPem)
+  writeContext(opts.dataDir, { Manager: managerAddr, ClusterID: res.ClusterID, NodeID: res.NodeID, Role: res.Role },
     { ca: res.CACert, cert: res.Cert, key: keys.privateKeyPem })
-  return { nodeId: res.NodeID, role: res.Role }
+  return { nodeId: res.NodeID, role: res.Role, runsManager: res.ManagerSetup !== undefined }
+}
+
+/** A joining manager's config, server certificate and etcd material; returns the address it will serve at. */
+export function writeManagerFiles(opts: Pick<JoinOptions, 'dataDir' | 'advertiseAddr' | 'engine'>, res: JoinResponse, listenAddr: string, key: string): string {
+  const paths = dataPaths(opts.dataDir)
+  const setup = res.ManagerSetup!
+  const listen = parseManagerHost(listenAddr)
+  const adv = opts.advertiseAddr ?? (listen.host !== '0.0.0.0' ? listen.host : hostOf(opts.engine.URL))
+  writeFile(paths.serverCert, res.Cert)
+  writeFile(paths.serverKey, key, true)
+  writeManagerConfig(opts.dataDir, {
+    ClusterID: res.ClusterID, NodeID: res.NodeID, ListenAddr: `${listen.host}:${listen.port}`,
+    AdvertiseAddr: adv, AdvertisePort: listen.port, HeartbeatMs: setup.HeartbeatMs,
+    Store: writeStoreFiles(paths, setup.Store), ...(setup.LeaseSeconds ? { LeaseSeconds: setup.LeaseSeconds } : {}),
+  })
+  return `${adv}:${listen.port}`
 }
 
 // The CA the manager serves to joiners; the connection is not verified yet (that is what the digest is for).
@@ -55,4 +81,20 @@ function fetchCA(host: string, port: number): Promise<string> {
     req.on('error', (err) => reject(new ConnectError(`cannot reach the manager at ${host}:${port}: ${err.message}`)))
     req.end()
   })
+}
+
+/**
+ * On the host of a promoted node: asks a manager for what this host's own
+ * manager needs and writes it (config, serving certificate, etcd material).
+ */
+export async function setupPromotedManager(client: ManagerClient, opts: { dataDir: string; listenAddr?: string; advertiseAddr?: string }): Promise<void> {
+  const keys = generateKeyPair()
+  const listenAddr = opts.listenAddr ?? '0.0.0.0:2377'
+  const res = await client.post<JoinResponse>('/tsw/manager-setup', {
+    body: { PublicKey: keys.publicKeyPem, ListenAddr: listenAddr, AdvertiseAddr: opts.advertiseAddr },
+  })
+  const addr = opts.advertiseAddr ?? res.ManagerSetup?.AdvertiseAddr ?? client.host
+  const served = writeManagerFiles({ dataDir: opts.dataDir, advertiseAddr: addr, engine: { URL: `tcp://${addr}` } }, res, listenAddr, keys.privateKeyPem)
+  const ctx = readContext(opts.dataDir)
+  if (ctx) writeFile(dataPaths(opts.dataDir).context, JSON.stringify({ ...ctx, Manager: served, Role: 'manager' }, null, 2) + '\n')
 }

@@ -1,6 +1,6 @@
 // The join handshake, manager side: check the token, reach the joiner's
 // engine, record the node, and sign the joiner's public key.
-import { ConflictError, InvalidArgumentError, UnavailableError } from '../errors/index.js'
+import { ConflictError, FailedPreconditionError, InvalidArgumentError, UnavailableError } from '../errors/index.js'
 import { newId } from '../identity/index.js'
 import { issueCertificate, parseJoinToken, type CertAndKey } from '../pki/index.js'
 import type { Store } from '../store/index.js'
@@ -15,6 +15,17 @@ export interface JoinRequest {
   AdvertiseAddr?: string
   /** SPKI PEM of the key the joiner made; the manager signs it. */
   PublicKey: string
+  /** Where the joiner's own manager would listen (IP:PORT), should it join as one. */
+  ListenAddr?: string
+}
+
+/** What a host joining an etcd swarm as a manager needs to run one. */
+export interface ManagerSetup {
+  Store: { URL: string; CACert?: string; Cert?: string; Key?: string }
+  HeartbeatMs: number
+  LeaseSeconds?: number
+  /** The address the serving certificate is for (a promoted node's), when the joiner did not say. */
+  AdvertiseAddr?: string
 }
 
 export interface JoinResponse {
@@ -23,6 +34,8 @@ export interface JoinResponse {
   ClusterID: string
   CACert: string
   Cert: string
+  /** Set when the joiner is to run a manager (a manager token, an etcd swarm); Cert then serves too. */
+  ManagerSetup?: ManagerSetup
 }
 
 export interface JoinDeps {
@@ -30,6 +43,8 @@ export interface JoinDeps {
   ca: CertAndKey
   /** Reads the engine's /info; throws UnavailableError when it cannot be reached. */
   probe: (ref: EngineRef) => Promise<EngineInfo>
+  /** What a joining manager needs, when this swarm can run several (etcd); undefined otherwise. */
+  managerSetup?: () => ManagerSetup | undefined
 }
 
 /** Checks a join request and adds its node. Nothing is stored unless every check passes. */
@@ -39,16 +54,22 @@ export async function joinNode(deps: JoinDeps, req: JoinRequest): Promise<JoinRe
   }
   const swarm = await getSwarm(deps.store)
   const role = roleOfToken(req.Token, swarm.JoinTokens)
+  const setup = role === 'manager' ? deps.managerSetup?.() : undefined
   const info = await checkNewEngine(deps, req.Engine)
   const id = newId()
+  const addr = req.AdvertiseAddr || hostOf(req.Engine.URL)
   const cert = await issueCertificate({
     ca: deps.ca, publicKeyPem: req.PublicKey, commonName: id,
     organizationalUnit: role === 'manager' ? 'swarm-manager' : 'swarm-worker',
-    organization: swarm.ID, usage: 'client', validityMs: certExpiryMs(swarm),
+    organization: swarm.ID, usage: setup ? 'both' : 'client', validityMs: certExpiryMs(swarm),
+    ...(setup ? { ips: [...new Set([addr, '127.0.0.1'])].filter((a) => /^[\d.]+$|:/.test(a)), dnsNames: ['localhost', info.Hostname] } : {}),
   })
-  await storeEngineNode(deps.store, id, req.Engine, info, role, req.AdvertiseAddr)
+  const node = newNode(id, info, role, addr)
+  if (setup) node.ManagerStatus = { Reachability: 'unreachable', Addr: `${addr}:${listenPort(req.ListenAddr)}` }
+  await deps.store.create('engine', newEngineRecord(id, req.Engine, info))
+  await deps.store.create('node', node)
   await recordNodeCert(deps.store, id, deps.ca.certPem, deps.ca.certPem)
-  return { NodeID: id, Role: role, ClusterID: swarm.ID, CACert: deps.ca.certPem, Cert: cert }
+  return { NodeID: id, Role: role, ClusterID: swarm.ID, CACert: deps.ca.certPem, Cert: cert, ...(setup ? { ManagerSetup: setup } : {}) }
 }
 
 /**
@@ -95,8 +116,41 @@ function roleOfToken(token: string, tokens: { Worker: string; Manager: string })
   throw new InvalidArgumentError('A valid join token is necessary to join this cluster: this token is not (or no longer) valid; get the current one with "tsw swarm join-token worker" on a manager')
 }
 
+/** The port of a listen address (2377 unless it says otherwise). */
+function listenPort(listen?: string): number {
+  const m = /:(\d+)$/.exec(listen ?? '')
+  return m ? Number(m[1]) : 2377
+}
+
 /** The host part of an engine URL (the node's address when none is advertised). */
 export function hostOf(url: string): string {
   const m = /^(?:tcp|ssh):\/\/(?:[^@/]*@)?(\[[^\]]+\]|[^:/?]+)/.exec(url)
   return m ? m[1].replace(/^\[|\]$/g, '') : '127.0.0.1'
+}
+
+/**
+ * A promoted node's host asks for what its own manager needs (POST
+ * /tsw/manager-setup, with the node's certificate): a serving certificate for
+ * `publicKeyPem` and the store. Throws FailedPreconditionError when the node is
+ * no manager or the swarm keeps its state in SQLite (one manager only).
+ */
+export async function setupPromotedManager(
+  deps: JoinDeps, nodeId: string, req: { PublicKey?: unknown; ListenAddr?: string; AdvertiseAddr?: string },
+): Promise<JoinResponse> {
+  if (typeof req?.PublicKey !== 'string') throw new InvalidArgumentError('a manager setup request needs PublicKey')
+  const node = await deps.store.get<Node>('node', nodeId)
+  if (!node || node.Spec.Role !== 'manager') throw new FailedPreconditionError(`node ${nodeId} is not a manager: promote it first (tsw node promote)`)
+  const setup = deps.managerSetup?.()
+  if (!setup) {
+    throw new FailedPreconditionError('this swarm keeps its state in SQLite, which one manager serves: to run several, move it to etcd (tsw manager --store etcd://… --import-from DATA-DIR)')
+  }
+  const swarm = await getSwarm(deps.store)
+  const addr = req.AdvertiseAddr || node.Status.Addr
+  const cert = await issueCertificate({
+    ca: deps.ca, publicKeyPem: req.PublicKey, commonName: nodeId, organizationalUnit: 'swarm-manager', organization: swarm.ID,
+    usage: 'both', validityMs: certExpiryMs(swarm), ips: [...new Set([addr, '127.0.0.1'])].filter((a) => /^[\d.]+$|:/.test(a)),
+    dnsNames: ['localhost', node.Description.Hostname],
+  })
+  await recordNodeCert(deps.store, nodeId, deps.ca.certPem, deps.ca.certPem)
+  return { NodeID: nodeId, Role: 'manager', ClusterID: swarm.ID, CACert: deps.ca.certPem, Cert: cert, ManagerSetup: { ...setup, AdvertiseAddr: addr } }
 }

@@ -63,14 +63,19 @@ export function parseVersion(raw: string | null, what: string): number {
   return v
 }
 
-/** Applies a new spec to a node at `version`. Refuses to demote the last manager. */
-export async function updateNode(store: Store, id: string, version: number, spec: NodeSpec, managerAddr: (n: Node) => string): Promise<Node> {
+/**
+ * Applies a new spec to a node at `version`. Refuses to demote the last
+ * manager, and the leader when no other manager can take over (`handOver`).
+ */
+export async function updateNode(
+  store: Store, id: string, version: number, spec: NodeSpec, managerAddr: (n: Node) => string, handOver = false, isLeader?: boolean,
+): Promise<Node> {
   const node = await store.get<Node>('node', id)
   if (!node) throw new NotFoundError(`node ${id} not found`)
   if (node.Spec.Role === 'manager' && spec.Role === 'worker') {
     const managers = (await store.list<Node>('node')).filter((n) => n.Spec.Role === 'manager')
     if (managers.length <= 1) throw new FailedPreconditionError('attempting to demote the last manager of the swarm')
-    if (node.ManagerStatus?.Leader) {
+    if ((isLeader ?? node.ManagerStatus?.Leader) && !handOver) {
       throw new FailedPreconditionError(`node ${id} is the leader: demote it from another manager once one runs (tsw runs one manager process per swarm for now)`)
     }
   }

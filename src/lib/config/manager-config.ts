@@ -12,6 +12,18 @@ export interface ManagerConfig {
   AdvertisePort: number
   /** Heartbeat period in milliseconds. */
   HeartbeatMs: number
+  /** Where the cluster state lives: absent for the SQLite file in the data dir. */
+  Store?: StoreConfig
+  /** The lease of the leader election (several managers on etcd), seconds. */
+  LeaseSeconds?: number
+}
+
+/** An etcd store: its URL (etcd://h1:2379,h2:2379) and TLS files as etcd's clients take them. */
+export interface StoreConfig {
+  URL: string
+  CACert?: string
+  Cert?: string
+  Key?: string
 }
 
 /** The manager config of a data dir, or undefined when none was initialised there. */

@@ -1,15 +1,18 @@
 // `swarm init`: make the CA and certificates, register the local engine as
 // the first node (manager, leader), and write the manager's config and the
 // host's context. Nothing is written unless the engine answered.
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { newEngineRecord, newNode, newSwarm, saveCA } from '../cluster/index.js'
-import { readContext, readManagerConfig, dataPaths, writeContext, writeFile, writeManagerConfig } from '../config/index.js'
+import {
+  readContext, readManagerConfig, dataPaths, writeContext, writeFile, writeManagerConfig, writeStoreFiles, type StorePems,
+} from '../config/index.js'
 import { connectEngine, probeEngine } from '../engine/index.js'
 import { FailedPreconditionError, UnavailableError } from '../errors/index.js'
 import { newId } from '../identity/index.js'
 import { createRootCA, issueKeyAndCertificate } from '../pki/index.js'
-import { SqliteStore } from '../store/index.js'
+import type { Store } from '../store/index.js'
+import { openStore } from './open-store.js'
 import type { EngineInfo, EngineRef } from '../types/index.js'
 import { ADMIN_OU } from '../api/index.js'
 import { defaultAdvertiseAddr, splitHostPort } from './addresses.js'
@@ -22,6 +25,10 @@ export interface InitOptions {
   heartbeatMs: number
   /** Validity of the certificates the swarm issues (--cert-expiry), ms. */
   certExpiryMs: number
+  /** An etcd store (several managers); default: SQLite in the data dir. */
+  store?: StorePems
+  /** The leader election's lease (s), for etcd. */
+  leaseSeconds?: number
 }
 
 export interface InitResult {
@@ -58,7 +65,14 @@ export async function initSwarm(opts: InitOptions): Promise<InitResult> {
   if (existsSync(paths.db)) throw new FailedPreconditionError(`${paths.db} exists: remove it or use another --data-dir`)
   const swarm = newSwarm(clusterId, ca.certPem, opts.heartbeatMs)
   swarm.Spec.CAConfig.NodeCertExpiry = opts.certExpiryMs * 1_000_000
-  const store = new SqliteStore(paths.db)
+  const storeConfig = opts.store ? writeStoreFiles(paths, opts.store) : undefined
+  let store: Store
+  try {
+    store = await openStore(paths, clusterId, storeConfig)
+  } catch (err) {
+    rmSync(paths.manager, { recursive: true, force: true })
+    throw err
+  }
   try {
     await saveCA(store, ca)
     await store.create('swarm', swarm)
@@ -74,6 +88,7 @@ export async function initSwarm(opts: InitOptions): Promise<InitResult> {
   writeManagerConfig(opts.dataDir, {
     ClusterID: clusterId, NodeID: nodeId, ListenAddr: `${listen.host}:${listen.port}`,
     AdvertiseAddr: adv.host, AdvertisePort: port, HeartbeatMs: opts.heartbeatMs,
+    ...(storeConfig ? { Store: storeConfig } : {}), ...(opts.leaseSeconds ? { LeaseSeconds: opts.leaseSeconds } : {}),
   })
   writeContext(opts.dataDir, { Manager: `${adv.host}:${port}`, ClusterID: clusterId, NodeID: nodeId, Role: 'manager' },
     { ca: ca.certPem, cert: admin.certPem, key: admin.keyPem })

@@ -1,32 +1,36 @@
-// The manager process: opens the store, serves the API, runs the dispatcher.
+// The manager process: opens the store, serves the API, and, while it leads,
+// runs the control loop (dispatcher, orchestrator, scheduler, executor,
+// updater, network agent). With the SQLite store it always leads; with etcd it
+// campaigns with the other managers and leads only once elected (membership.ts),
+// following otherwise: serving reads and forwarding writes to the leader.
 // It runs no containers itself, so stopping it (even with SIGKILL) leaves every
-// engine as it was; starting it again picks up from the store.
+// engine as it was; a manager that starts, or starts leading, picks up from the store.
 import { readFileSync, rmSync } from 'node:fs'
 import type { Server } from 'node:https'
 import { buildApiServer, type ApiContext } from '../api/index.js'
 import { ClassicSwarm } from '../classic/index.js'
-import { addEngineNode, loadCA, readEnginesFile, type StoredEngine } from '../cluster/index.js'
+import { loadCA } from '../cluster/index.js'
 import { dataPaths, readManagerConfig, type ManagerConfig } from '../config/index.js'
-import { Dispatcher, EnginePool } from '../dispatcher/index.js'
+import { EnginePool } from '../dispatcher/index.js'
 import { Executor } from '../executor/agent.js'
-import { Orchestrator, Updater } from '../orchestrator/index.js'
-import { NetworkAllocator } from '../network/allocator.js'
-import { ensureIngress } from '../cluster/networks.js'
-import { NetAgent } from '../network/agent.js'
+import { FailedPreconditionError } from '../errors/index.js'
 import { startDnsServer, type DnsServer } from '../network/dns/index.js'
 import { NameService } from '../network/names.js'
-import { SchedulerLoop } from '../scheduler/loop.js'
-import { FailedPreconditionError } from '../errors/index.js'
-import { modify, SqliteStore, type Store } from '../store/index.js'
-import type { Node } from '../types/index.js'
+import { EtcdStore, type Store } from '../store/index.js'
 import { splitHostPort } from './addresses.js'
-import { claimPidfile, releasePidfile } from './pidfile.js'
 import { CertRenewer } from './cert-renewer.js'
+import { LeaderTerm } from './leader-term.js'
+import { EtcdMembership, SoloMembership, type Membership } from './membership.js'
+import { openStore } from './open-store.js'
+import { claimPidfile, releasePidfile } from './pidfile.js'
+import { watchOwnRole, retire } from './retire.js'
 
 export interface ManagerOptions {
   dataDir: string
   /** Overrides the heartbeat period of the config (ms). */
   heartbeatMs?: number
+  /** Overrides the lease of the leader election (s). */
+  leaseSeconds?: number
   /** Classic swarm: how new plain containers are placed (default spread). */
   strategy?: 'spread' | 'binpack' | 'random'
   /** Classic swarm: a file of engine addresses added as nodes at start. */
@@ -34,13 +38,20 @@ export interface ManagerOptions {
   log?: (msg: string) => void
 }
 
+/** The lease of the leader election unless the config or a flag says otherwise (s). */
+export const DEFAULT_LEASE_SECONDS = 3
+
 export class Manager {
   private store?: Store
   private server?: Server
-  private dispatcher?: Dispatcher
   private dns?: DnsServer
   private certs?: CertRenewer
-  private loops: Array<{ start(): void; stop(): void }> = []
+  private names?: NameService
+  private membership?: Membership
+  private term?: LeaderTerm
+  /** Leadership changes, applied one after the other. */
+  private transitions: Promise<void> = Promise.resolve()
+  private unwatchRole?: () => void
   private readonly engines = new EnginePool()
   private readonly log: (msg: string) => void
   private stopping?: Promise<void>
@@ -56,24 +67,31 @@ export class Manager {
     if (!config) throw new FailedPreconditionError(`no swarm in ${dataDir}: run "tsw swarm init --data-dir ${dataDir}" first`)
     const paths = dataPaths(dataDir)
     claimPidfile(paths.pidfile)
+    try {
+      await this.serve(config)
+    } catch (err) {
+      await this.stop()
+      throw err
+    }
+  }
+
+  private async serve(config: ManagerConfig): Promise<void> {
+    const paths = dataPaths(this.opts.dataDir)
     const heartbeatMs = this.opts.heartbeatMs ?? config.HeartbeatMs
-    const store = (this.store = new SqliteStore(paths.db))
+    const store = (this.store = await openStore(paths, config.ClusterID, config.Store))
     const ca = await loadCA(store)
-    await this.markLeader(store, config)
-    const netAgent = new NetAgent({ store, engines: this.engines, clusterId: config.ClusterID, workDir: paths.manager, log: this.log })
-    const executor = new Executor({
-      store, engines: this.engines, clusterId: config.ClusterID, log: this.log,
-      onEngineSignal: (nodeId) => {
-        this.dispatcher?.suspect(nodeId)
-        netAgent.forget(nodeId)
-      },
-      networks: netAgent, dnsServers: [config.AdvertiseAddr],
-    })
+    const self = { NodeID: config.NodeID, Addr: `${config.AdvertiseAddr}:${config.AdvertisePort}` }
+    const leaseSeconds = this.opts.leaseSeconds ?? config.LeaseSeconds ?? DEFAULT_LEASE_SECONDS
+    // The executor the routes use (images, logs); the loop's own comes with each term.
+    const tools = new Executor({ store, engines: this.engines, clusterId: config.ClusterID, log: this.log })
+    const membership = store instanceof EtcdStore ? new EtcdMembership(store, self, leaseSeconds) : new SoloMembership(self)
+    this.membership = membership
     const ctx: ApiContext = {
-      store, config, ca, engines: this.engines,
-      checkImage: (image) => executor.checkImage(image),
-      distribution: (image) => executor.distribution(image),
-      taskLogs: (task, opts, out, signal) => executor.taskLogs(task, opts, out, signal),
+      store, config, ca, engines: this.engines, membership,
+      managerTls: () => ({ key: readFileSync(paths.serverKey, 'utf8'), cert: readFileSync(paths.serverCert, 'utf8') }),
+      checkImage: (image) => tools.checkImage(image),
+      distribution: (image) => tools.distribution(image),
+      taskLogs: (task, opts, out, signal) => tools.taskLogs(task, opts, out, signal),
       classic: new ClassicSwarm({
         store, engines: this.engines, clusterId: config.ClusterID, strategy: this.opts.strategy ?? 'spread', log: this.log,
       }),
@@ -86,45 +104,58 @@ export class Manager {
       key: readFileSync(paths.serverKey, 'utf8'), cert: readFileSync(paths.serverCert, 'utf8'), ca: ca.certPem,
     }))
     // Certificates renewed when due; the TLS context follows the root CA (rotation).
-    await (this.certs = new CertRenewer({ store, ctx, server, dataDir, config, log: this.log })).start()
+    await (this.certs = new CertRenewer({ store, ctx, server, dataDir: this.opts.dataDir, config, log: this.log })).start()
     const listen = splitHostPort(config.ListenAddr, 'listen address')
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
       server.listen(listen.port, listen.host, () => resolve())
     })
-    this.dispatcher = new Dispatcher({ store, engines: this.engines, periodMs: heartbeatMs, log: this.log })
-    this.dispatcher.start()
-    await ensureIngress(store)
-    const allocator = new NetworkAllocator()
-    const names = new NameService(store, this.log)
+    // Every manager answers service names (a read of the store); tasks ask all of them.
+    this.names = new NameService(store, this.log)
+    this.names.start()
+    const names = this.names
     this.dns = await startDnsServer({ host: config.AdvertiseAddr, port: 53, lookup: (name) => names.lookup(name), log: this.log })
       .catch((err: Error) => {
         this.log(`dns: cannot serve service names on ${config.AdvertiseAddr}:53 (${err.message}): tasks reach each other by address only`)
         return undefined
       })
-    this.loops = [
-      new Orchestrator({ store, log: this.log, allocator }),
-      new SchedulerLoop({ store, log: this.log }),
-      executor,
-      new Updater({ store, log: this.log, allocator }),
-      netAgent,
-      names,
-    ]
-    for (const loop of this.loops) loop.start()
-    if (this.opts.enginesFile) await this.addEngines(store, this.opts.enginesFile)
-    this.log(`manager ${config.NodeID} of swarm ${config.ClusterID} listening on ${config.ListenAddr} (heartbeat ${heartbeatMs} ms)`)
+    this.unwatchRole = watchOwnRole(store, config.NodeID, () => void this.retire(config))
+    const termOptions = { store, engines: this.engines, config, heartbeatMs, log: this.log, enginesFile: this.opts.enginesFile, workDir: paths.manager }
+    const onLeadership = (leading: boolean) => {
+      this.transitions = this.transitions.then(async () => {
+        if (this.stopping) return
+        if (leading && !this.term) {
+          this.log(`leading the swarm: running the control loop`)
+          this.term = new LeaderTerm(termOptions)
+          await this.term.start().catch((err: Error) => this.log(`leader: ${err.message}`))
+        } else if (!leading && this.term) {
+          this.log(`no longer leading: control loop stopped`)
+          this.term.stop()
+          this.term = undefined
+        }
+      })
+    }
+    membership.onChange(onLeadership)
+    if (membership.isLeader) onLeadership(true)
+    await this.transitions
+    const mode = config.Store ? `store etcd ${config.Store.URL}, lease ${leaseSeconds} s` : 'store SQLite'
+    this.log(`manager ${config.NodeID} of swarm ${config.ClusterID} listening on ${config.ListenAddr} (heartbeat ${heartbeatMs} ms, ${mode})`)
   }
 
   /** Stops serving and closes the store; safe to call twice. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      this.dispatcher?.stop()
+      await this.transitions
+      this.unwatchRole?.()
+      this.term?.stop()
+      // Hands the leadership on at once rather than after the lease (a graceful stop).
+      await this.membership?.leave().catch(() => undefined)
       this.certs?.stop()
-      for (const loop of this.loops) loop.stop()
+      this.names?.stop()
       await this.dns?.close()
       this.engines.closeAll()
       // Streams (logs -f, attach, wait) would hold close() forever: cut every connection first.
-      const closed = new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()))
+      const closed = new Promise<void>((resolve) => (this.server?.listening ? this.server.close(() => resolve()) : resolve()))
       this.server?.closeAllConnections()
       await Promise.race([closed, new Promise((r) => setTimeout(r, 2000))])
       await this.store?.close()
@@ -133,24 +164,13 @@ export class Manager {
     return this.stopping
   }
 
-  // Engines listed in a file become nodes (those already in the swarm are left as they are).
-  private async addEngines(store: Store, file: string): Promise<void> {
-    const engines = await store.list<StoredEngine>('engine')
-    for (const ref of readEnginesFile(file)) {
-      if (engines.some((e) => e.Ref.URL === ref.URL && !e.Left)) continue
-      try {
-        const node = await addEngineNode({ store, probe: (r) => this.engines.probe(r, 10_000) }, ref)
-        this.log(`engines file: added ${ref.URL} as node ${node.ID} (${node.Description.Hostname})`)
-      } catch (err) {
-        this.log(`engines file: ${ref.URL} not added: ${(err as Error).message}`)
-      }
-    }
-  }
-
-  // This process leads: its node says so (a restart after a crash keeps it that way).
-  private async markLeader(store: Store, config: ManagerConfig): Promise<void> {
-    await modify<Node>(store, 'node', config.NodeID, (n) => {
-      n.ManagerStatus = { Leader: true, Reachability: 'reachable', Addr: `${config.AdvertiseAddr}:${config.AdvertisePort}` }
-    })
+  // This manager's node was demoted (or removed): it stops being a manager.
+  private async retire(config: ManagerConfig): Promise<void> {
+    if (this.stopping) return
+    this.log(`node ${config.NodeID} is no longer a manager: stopping this manager`)
+    const others = (await this.membership?.managers().catch(() => []) ?? []).filter((m) => m.NodeID !== config.NodeID)
+    await this.stop()
+    retire(this.opts.dataDir, others[0]?.Addr)
+    process.exit(0)
   }
 }

@@ -190,6 +190,15 @@ export class EtcdStore implements Store {
     return l
   }
 
+  /**
+   * The values of the candidates of campaign(name) that are alive now (their
+   * lease not expired), the leader first. Throws UnavailableError.
+   */
+  async candidates(name: string): Promise<string[]> {
+    const res = await this.call(() => this.ns.getAll().prefix(`election/${name}/`).sort('Create', 'Ascend').exec())
+    return res.kvs.map((kv) => kv.value.toString())
+  }
+
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true

@@ -1,7 +1,8 @@
 // The join handshake (open: the joiner has no certificate yet) and a worker's
 // own leave (authenticated with its node certificate).
-import { addEngineNode, joinNode, type JoinRequest } from '../../cluster/index.js'
+import { addEngineNode, joinNode, setupPromotedManager, type JoinDeps, type JoinRequest } from '../../cluster/index.js'
 import { modify } from '../../store/index.js'
+import { readStorePems } from '../../config/index.js'
 import type { StoredEngine } from '../../cluster/index.js'
 import { ForbiddenError } from '../../errors/index.js'
 import type { Node } from '../../types/index.js'
@@ -14,12 +15,18 @@ export function joinRoutes(router: Router, ctx: ApiContext): void {
   // The CA, for the joiner to compare with the digest in its token before it sends anything.
   router.add('GET', '/tsw/join/ca', () => ({ text: ctx.ca.certPem, headers: { 'Content-Type': 'application/x-pem-file' } }), true)
 
-  router.add('POST', '/tsw/join', async (req) => ({
-    body: await joinNode(
-      { store: ctx.store, ca: ctx.ca, probe: (ref) => ctx.engines.probe(ref, PROBE_TIMEOUT_MS) },
-      req.body as JoinRequest,
-    ),
-  }), true)
+  const deps = (): JoinDeps => ({
+    store: ctx.store, ca: ctx.ca, probe: (ref) => ctx.engines.probe(ref, PROBE_TIMEOUT_MS),
+    // A swarm on etcd runs a manager on every manager host; on SQLite there is one.
+    managerSetup: () => ctx.config.Store && {
+      Store: readStorePems(ctx.config.Store), HeartbeatMs: ctx.config.HeartbeatMs, LeaseSeconds: ctx.config.LeaseSeconds,
+    },
+  })
+  router.add('POST', '/tsw/join', async (req) => ({ body: await joinNode(deps(), req.body as JoinRequest) }), true)
+  // A promoted node's host, to run its own manager (tsw manager on that host).
+  router.add('POST', '/tsw/manager-setup', async (req) => ({
+    body: await setupPromotedManager(deps(), req.caller?.commonName ?? '', req.body as { PublicKey?: string }),
+  }))
 
   // Classic swarm's static discovery: an engine added by its address, no join on its host.
   router.add('POST', '/tsw/nodes', async (req) => {

@@ -1,16 +1,18 @@
 // /nodes…: list, inspect, update, remove.
 import {
   filterNodes, getSwarm, NODE_FILTERS, parseFilters, parseVersion, removeNode, resolveNode, updateNode, validateNodeSpec,
+  withManagerStatus,
 } from '../../cluster/index.js'
 import type { Node } from '../../types/index.js'
 import type { ApiContext } from '../context.js'
 import type { Router } from '../router.js'
 
 export function nodeRoutes(router: Router, ctx: ApiContext): void {
-  // Nodes carry the TLS info of the certificate they hold; those without one, the swarm's.
+  // Nodes carry the TLS info of the certificate they hold (those without one, the
+  // swarm's), and the manager status of now.
   const withTLS = async (nodes: Node[]) => {
-    const { TLSInfo } = await getSwarm(ctx.store)
-    return nodes.map((n) => ({ ...n, Description: { ...n.Description, TLSInfo: n.Description.TLSInfo ?? TLSInfo } }))
+    const [{ TLSInfo }, running] = await Promise.all([getSwarm(ctx.store), ctx.membership.managers()])
+    return withManagerStatus(nodes, running).map((n) => ({ ...n, Description: { ...n.Description, TLSInfo: n.Description.TLSInfo ?? TLSInfo } }))
   }
 
   router.add('GET', '/nodes', async (req) => {
@@ -24,7 +26,11 @@ export function nodeRoutes(router: Router, ctx: ApiContext): void {
     const version = parseVersion(req.query.get('version'), 'node')
     const node = await resolveNode(ctx.store, req.params.id)
     const spec = validateNodeSpec(req.body)
-    await updateNode(ctx.store, node.ID, version, spec, (n) => `${n.Status.Addr}:${ctx.config.AdvertisePort}`)
+    // With several managers (etcd) a demoted leader hands over to another that runs.
+    const running = await ctx.membership.managers()
+    const handOver = ctx.config.Store !== undefined && running.some((m) => m.NodeID !== node.ID)
+    const [current] = withManagerStatus([node], running)
+    await updateNode(ctx.store, node.ID, version, spec, (n) => `${n.Status.Addr}:${ctx.config.AdvertisePort}`, handOver, current.ManagerStatus?.Leader)
     return { status: 200 }
   })
 

@@ -2,7 +2,7 @@
 import { arch, release } from 'node:os'
 import { getSwarm } from '../../cluster/index.js'
 import type { Node } from '../../types/index.js'
-import { managerAddr, type ApiContext } from '../context.js'
+import type { ApiContext } from '../context.js'
 import { API_VERSION } from '../http.js'
 import type { Router } from '../router.js'
 
@@ -22,7 +22,9 @@ export function systemRoutes(router: Router, ctx: ApiContext): void {
   router.add('GET', '/version', () => ({ body: version() }))
 
   router.add('GET', '/info', async () => {
-    const [swarm, nodes, classic] = await Promise.all([getSwarm(ctx.store), ctx.store.list<Node>('node'), ctx.classic.info()])
+    const [swarm, nodes, classic, running] = await Promise.all([
+      getSwarm(ctx.store), ctx.store.list<Node>('node'), ctx.classic.info(), ctx.membership.managers(),
+    ])
     const self = nodes.find((n) => n.ID === ctx.config.NodeID)
     const { JoinTokens: _tokens, ...cluster } = swarm
     return {
@@ -44,13 +46,15 @@ export function systemRoutes(router: Router, ctx: ApiContext): void {
         Name: self?.Description.Hostname ?? '', Labels: [], ExperimentalBuild: false, ServerVersion: `${TSW_VERSION}-tsw`,
         Runtimes: {}, DefaultRuntime: '', LiveRestoreEnabled: false, Isolation: '', InitBinary: '',
         SecurityOptions: [], Warnings: null,
+        // tsw's own: where the swarm keeps its state (etcd swarms run a manager per manager node).
+        TswStore: ctx.config.Store ? 'etcd' : 'sqlite',
         Swarm: {
           NodeID: ctx.config.NodeID,
           NodeAddr: ctx.config.AdvertiseAddr,
           LocalNodeState: 'active',
           ControlAvailable: true,
           Error: '',
-          RemoteManagers: [{ NodeID: ctx.config.NodeID, Addr: managerAddr(ctx) }],
+          RemoteManagers: running.map((m) => ({ NodeID: m.NodeID, Addr: m.Addr })),
           Nodes: nodes.length,
           Managers: nodes.filter((n) => n.Spec.Role === 'manager').length,
           Cluster: cluster,

@@ -1,0 +1,108 @@
+// Followers serve reads from the store themselves and pass everything else to
+// the leader, so a client may talk to any manager and never hears "not the
+// leader". The follower has already checked the caller's certificate; it
+// forwards with its own manager certificate and says who the caller is in
+// headers, which the leader trusts from managers only (server.ts).
+//
+// While no leader is known (an election under way) a forward waits for one,
+// FORWARD_WAIT_MS at most. A request is sent again to a (new) leader only when
+// the connection to the old one failed before anything was sent, so no write
+// is applied twice.
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
+import { request } from 'node:https'
+import { UnavailableError } from '../errors/index.js'
+import type { ApiContext } from './context.js'
+import type { Caller } from './http.js'
+
+/** Set on a forwarded request: its receiver serves it whether it leads or not (one hop). */
+export const FORWARDED = 'x-tsw-forwarded'
+export const FORWARDED_CN = 'x-tsw-forwarded-cn'
+export const FORWARDED_OU = 'x-tsw-forwarded-ou'
+
+const FORWARD_WAIT_MS = 15_000
+const CONNECT_TIMEOUT_MS = 2_000
+/** Writes about this manager itself, answered by it whoever leads. */
+const LOCAL_WRITES = new Set(['/swarm/leave', '/swarm/init', '/swarm/join', '/tsw/renew'])
+
+/** Whether any manager answers this request itself (reads of the store), rather than the leader. */
+export function servedByAnyManager(method: string, path: string): boolean {
+  if (method === 'GET' || method === 'HEAD') return !/\/logs$/.test(path) && !path.startsWith('/distribution/')
+  return LOCAL_WRITES.has(path)
+}
+
+/** Whether this manager must pass the request on to the leader. */
+export function mustForward(ctx: Pick<ApiContext, 'membership'>, method: string, path: string, req: IncomingMessage): boolean {
+  return !ctx.membership.isLeader && req.headers[FORWARDED] === undefined && !servedByAnyManager(method, path)
+}
+
+/**
+ * Sends the request on to the leader and its answer back; resolves with the
+ * request's body instead when this manager came to lead meanwhile (it answers
+ * itself then). Throws UnavailableError when no leader answers in time.
+ */
+export async function forwardToLeader(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, caller?: Caller): Promise<Buffer | undefined> {
+  const body = await readAll(req)
+  const deadline = Date.now() + FORWARD_WAIT_MS
+  let last = 'no manager leads the swarm'
+  while (Date.now() < deadline) {
+    if (ctx.membership.isLeader) return body
+    const [leader] = await ctx.membership.managers()
+    if (leader && leader.NodeID !== ctx.config.NodeID) {
+      const sent = await passOn(ctx, leader.Addr, req, body, res, caller)
+      if (sent === true) return undefined
+      last = `the leader at ${leader.Addr} did not answer (${sent})`
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new UnavailableError(`${last} within ${FORWARD_WAIT_MS / 1000} s: the request was not applied. If etcd lost its quorum, the swarm accepts changes again once it is back`)
+}
+
+/** true once the leader's answer is being relayed; the connect error's text when nothing reached it. */
+function passOn(ctx: ApiContext, addr: string, req: IncomingMessage, body: Buffer, res: ServerResponse, caller?: Caller): Promise<true | string> {
+  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(addr)
+  if (!m) return Promise.resolve(`bad address ${addr}`)
+  const tls = ctx.managerTls()
+  const headers: OutgoingHttpHeaders = { ...req.headers, [FORWARDED]: ctx.config.NodeID, 'content-length': String(body.length) }
+  delete headers.host
+  delete headers.connection
+  delete headers['transfer-encoding']
+  if (caller) {
+    headers[FORWARDED_CN] = caller.commonName
+    headers[FORWARDED_OU] = caller.organizationalUnit
+  }
+  return new Promise((resolve) => {
+    let connected = false
+    const out = request({
+      host: m[1] ?? m[2], port: Number(m[3]), method: req.method, path: req.url, headers,
+      key: tls.key, cert: tls.cert, ca: ctx.ca.certPem, checkServerIdentity: () => undefined, agent: false,
+    }, (answer) => {
+      resolve(true)
+      res.writeHead(answer.statusCode ?? 502, answer.headers)
+      answer.pipe(res)
+      res.once('close', () => answer.destroy())
+    })
+    const timer = setTimeout(() => out.destroy(Object.assign(new Error('connect timeout'), { code: 'ECONNTIMEOUT' })), CONNECT_TIMEOUT_MS)
+    out.once('socket', (s) => s.once('secureConnect', () => {
+      connected = true
+      clearTimeout(timer)
+    }))
+    out.on('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer)
+      if (!connected) return resolve(err.code ?? err.message)
+      // Sent, and the leader went away before answering: it may have applied it.
+      if (!res.headersSent) {
+        const message = `the leader at ${addr} went away while handling this request (${err.message}): it may or may not have been applied; check, then retry`
+        res.writeHead(503, { 'Content-Type': 'application/json' })
+        res.end(JSON.stringify({ message }) + '\n')
+      } else res.destroy()
+      resolve(true)
+    })
+    out.end(body)
+  })
+}
+
+async function readAll(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const chunk of req) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks)
+}

@@ -1,0 +1,109 @@
+// What the leader runs, from the moment it is elected until it steps down: the
+// dispatcher and the store-driven loops, each made anew for the term. A new
+// leader is a manager that starts: the loops read the store and the engines
+// first, so the work a previous leader left half-done is finished, not redone
+// (tasks are tied to containers by their labels).
+import { addEngineNode, readEnginesFile, type StoredEngine } from '../cluster/index.js'
+import { ensureIngress } from '../cluster/networks.js'
+import type { ManagerConfig } from '../config/index.js'
+import { Dispatcher, type EnginePool } from '../dispatcher/index.js'
+import { Executor } from '../executor/agent.js'
+import { NetAgent } from '../network/agent.js'
+import { NetworkAllocator } from '../network/allocator.js'
+import { Orchestrator, Updater } from '../orchestrator/index.js'
+import { SchedulerLoop } from '../scheduler/loop.js'
+import { modify, type Store } from '../store/index.js'
+import type { Node } from '../types/index.js'
+
+export interface LeaderTermOptions {
+  store: Store
+  engines: EnginePool
+  config: ManagerConfig
+  heartbeatMs: number
+  enginesFile?: string
+  log: (msg: string) => void
+  /** Where the network agent keeps its helper image (the data dir's manager folder). */
+  workDir: string
+}
+
+export class LeaderTerm {
+  private dispatcher?: Dispatcher
+  private loops: Array<{ start(): void; stop(): void }> = []
+  private stopped = false
+
+  constructor(private readonly opts: LeaderTermOptions) {}
+
+  /** Marks this manager's node the leader and starts the loops. */
+  async start(): Promise<void> {
+    const { store, engines, config, log } = this.opts
+    await markLeader(store, config)
+    if (this.stopped) return
+    const dispatcher = (this.dispatcher = new Dispatcher({ store, engines, periodMs: this.opts.heartbeatMs, log }))
+    const netAgent = new NetAgent({ store, engines, clusterId: config.ClusterID, workDir: this.opts.workDir, log })
+    const executor = new Executor({
+      store, engines, clusterId: config.ClusterID, log,
+      onEngineSignal: (nodeId) => {
+        dispatcher.suspect(nodeId)
+        netAgent.forget(nodeId)
+      },
+      networks: netAgent, dnsServers: await dnsServers(store, config),
+    })
+    await ensureIngress(store)
+    if (this.stopped) return
+    const allocator = new NetworkAllocator()
+    dispatcher.start()
+    this.loops = [
+      new Orchestrator({ store, log, allocator }),
+      new SchedulerLoop({ store, log }),
+      executor,
+      new Updater({ store, log, allocator }),
+      netAgent,
+    ]
+    for (const loop of this.loops) loop.start()
+    if (this.opts.enginesFile) await addEngines(store, engines, this.opts.enginesFile, log)
+  }
+
+  stop(): void {
+    this.stopped = true
+    this.dispatcher?.stop()
+    for (const loop of this.loops) loop.stop()
+    this.loops = []
+  }
+}
+
+// This manager leads: its node says so, and no other manager's does.
+async function markLeader(store: Store, config: ManagerConfig): Promise<void> {
+  for (const node of await store.list<Node>('node')) {
+    if (node.ID === config.NodeID) {
+      await modify<Node>(store, 'node', node.ID, (n) => {
+        n.ManagerStatus = { Leader: true, Reachability: 'reachable', Addr: `${config.AdvertiseAddr}:${config.AdvertisePort}` }
+      })
+    } else if (node.ManagerStatus?.Leader) {
+      await modify<Node>(store, 'node', node.ID, (n) => {
+        if (n.ManagerStatus) delete n.ManagerStatus.Leader
+      })
+    }
+  }
+}
+
+// The resolvers of service names tasks are given: every manager's address, this one first.
+async function dnsServers(store: Store, config: ManagerConfig): Promise<string[]> {
+  const others = (await store.list<Node>('node'))
+    .filter((n) => n.Spec.Role === 'manager' && n.ID !== config.NodeID && n.ManagerStatus?.Addr)
+    .map((n) => n.ManagerStatus!.Addr.replace(/:\d+$/, '').replace(/^\[|\]$/g, ''))
+  return [...new Set([config.AdvertiseAddr, ...others])]
+}
+
+// Engines listed in a file become nodes (those already in the swarm are left as they are).
+async function addEngines(store: Store, engines: EnginePool, file: string, log: (msg: string) => void): Promise<void> {
+  const known = await store.list<StoredEngine>('engine')
+  for (const ref of readEnginesFile(file)) {
+    if (known.some((e) => e.Ref.URL === ref.URL && !e.Left)) continue
+    try {
+      const node = await addEngineNode({ store, probe: (r) => engines.probe(r, 10_000) }, ref)
+      log(`engines file: added ${ref.URL} as node ${node.ID} (${node.Description.Hostname})`)
+    } catch (err) {
+      log(`engines file: ${ref.URL} not added: ${(err as Error).message}`)
+    }
+  }
+}

@@ -1,0 +1,15 @@
+// The store a manager config names: the SQLite file of the data dir, or etcd.
+import type { DataPaths, StoreConfig } from '../config/index.js'
+import { EtcdStore, SqliteStore, type Store } from '../store/index.js'
+
+/** Opens the cluster's store. Throws UnavailableError when etcd cannot be reached. */
+export async function openStore(paths: DataPaths, clusterId: string, config?: StoreConfig): Promise<Store> {
+  if (!config) return new SqliteStore(paths.db)
+  return EtcdStore.open({ endpoints: config.URL, clusterId, tls: etcdTls(config) })
+}
+
+/** The TLS files of an etcd store config, as EtcdStore takes them. */
+export function etcdTls(config: StoreConfig): { cacert?: string; cert?: string; key?: string } | undefined {
+  if (!config.CACert && !config.Cert && !config.Key) return undefined
+  return { cacert: config.CACert, cert: config.Cert, key: config.Key }
+}
