@@ -53,9 +53,17 @@ export default class ManagerCommand extends BaseCommand {
       strategy: flags.strategy as 'spread' | 'binpack' | 'random',
       enginesFile: flags['engines-file'],
     })
+    // A loop that lost a call to an unreachable store tries again; the manager must not die of it.
+    process.on('unhandledRejection', (err) => process.stderr.write(`${new Date().toISOString()} unhandled: ${(err as Error)?.stack ?? String(err)}\n`))
     await manager.start()
     await new Promise<void>((resolve) => {
-      for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => void manager.stop().then(resolve))
+      for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+        process.once(sig, () => {
+          // A stop that hangs (an engine or etcd that answers nothing) must not keep the process.
+          setTimeout(() => process.exit(0), 10_000).unref()
+          void manager.stop().then(resolve)
+        })
+      }
     })
   }
 }

@@ -180,7 +180,7 @@ start_etcd() {
     --data-dir $d/etcd-data --listen-client-urls http://$ip:2379 --advertise-client-urls http://$ip:2379 \
     --listen-peer-urls http://$ip:2380 --initial-advertise-peer-urls http://$ip:2380 \
     --initial-cluster $peers --initial-cluster-state new --initial-cluster-token tswlab \
-    --heartbeat-interval 100 --election-timeout 1000" >>"$d/etcd.log" 2>&1 </dev/null &
+    --heartbeat-interval 100 --election-timeout 1000 --pre-vote" >>"$d/etcd.log" 2>&1 </dev/null &
 }
 
 etcd_up() {

@@ -27,7 +27,7 @@ export class Dispatcher {
   start(): void {
     const round = () => {
       if (this.stopped) return
-      void this.round()
+      this.round().catch((err: Error) => this.opts.log(`dispatcher: ${err.message}`))
       this.timer = setTimeout(round, this.opts.periodMs)
     }
     round()

@@ -164,7 +164,10 @@ export class Executor {
     const entry: { runner: TaskRunner; events?: { stop(): void } } = { runner }
     this.runners.set(nodeId, entry)
     entry.events = runner.watchEvents((e) => {
-      if (e.action === 'die' && e.taskId) void this.onDie(e.taskId, e.exitCode)
+      if (e.action === 'die' && e.taskId) {
+        // Missed here (the store away a moment), the periodic pass sees the exit.
+        this.onDie(e.taskId, e.exitCode).catch((err: Error) => this.opts.log(`executor: task ${e.taskId}: ${err.message}`))
+      }
     }, {
       onDisconnect: () => this.opts.onEngineSignal?.(nodeId),
       onConnect: (reconnected) => reconnected && this.opts.onEngineSignal?.(nodeId),

@@ -149,7 +149,7 @@ export class Manager {
       this.unwatchRole?.()
       this.term?.stop()
       // Hands the leadership on at once rather than after the lease (a graceful stop).
-      await this.membership?.leave().catch(() => undefined)
+      await Promise.race([this.membership?.leave().catch(() => undefined), sleep(1500)])
       this.certs?.stop()
       this.names?.stop()
       await this.dns?.close()
@@ -157,8 +157,8 @@ export class Manager {
       // Streams (logs -f, attach, wait) would hold close() forever: cut every connection first.
       const closed = new Promise<void>((resolve) => (this.server?.listening ? this.server.close(() => resolve()) : resolve()))
       this.server?.closeAllConnections()
-      await Promise.race([closed, new Promise((r) => setTimeout(r, 2000))])
-      await this.store?.close()
+      await Promise.race([closed, sleep(2000)])
+      await Promise.race([this.store?.close(), sleep(2000)])
       releasePidfile(dataPaths(this.opts.dataDir).pidfile)
     })()
     return this.stopping
@@ -174,3 +174,5 @@ export class Manager {
     process.exit(0)
   }
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref())

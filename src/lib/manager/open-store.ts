@@ -2,10 +2,13 @@
 import type { DataPaths, StoreConfig } from '../config/index.js'
 import { EtcdStore, SqliteStore, type Store } from '../store/index.js'
 
+/** The deadline of one etcd call: past it, the call goes to another member. */
+const ETCD_TIMEOUT_MS = 2000
+
 /** Opens the cluster's store. Throws UnavailableError when etcd cannot be reached. */
 export async function openStore(paths: DataPaths, clusterId: string, config?: StoreConfig): Promise<Store> {
   if (!config) return new SqliteStore(paths.db)
-  return EtcdStore.open({ endpoints: config.URL, clusterId, tls: etcdTls(config) })
+  return EtcdStore.open({ endpoints: config.URL, clusterId, tls: etcdTls(config), timeoutMs: ETCD_TIMEOUT_MS })
 }
 
 /** The TLS files of an etcd store config, as EtcdStore takes them. */

@@ -30,7 +30,15 @@ export class Updater {
     this.unwatch = this.opts.store.watch((e) => {
       if (e.kind === 'service' && e.object) this.maybeStart(e.object as Service)
     })
-    void this.opts.store.list<Service>('service').then((all) => all.forEach((s) => this.maybeStart(s)))
+    this.resume()
+  }
+
+  // Updates under way when this manager started (or began to lead) go on; the store may be away a moment.
+  private resume(): void {
+    this.opts.store.list<Service>('service').then((all) => all.forEach((s) => this.maybeStart(s)), (err: Error) => {
+      this.opts.log(`updater: ${err.message}`)
+      if (!this.stopped) setTimeout(() => this.resume(), 1000).unref()
+    })
   }
 
   stop(): void {
@@ -46,7 +54,10 @@ export class Updater {
       .catch((err: Error) => this.opts.log(`updater: service ${service.ID}: ${err.message}`))
       .finally(() => {
         this.jobs.delete(service.ID)
-        void this.opts.store.get<Service>('service', service.ID).then((s) => s && this.maybeStart(s))
+        this.opts.store.get<Service>('service', service.ID).then((s) => s && this.maybeStart(s), (err: Error) => {
+          this.opts.log(`updater: service ${service.ID}: ${err.message}`)
+          if (!this.stopped) setTimeout(() => this.resume(), 1000).unref()
+        })
       })
   }
 

@@ -34,13 +34,19 @@ export function parseEtcdUrl(url: string): string[] {
  * call, and the fault handling below. Throws InvalidArgumentError when a TLS
  * file cannot be read.
  */
-export function clientOptions(mod: typeof Etcd3Module, hosts: string[], tls: EtcdTls | undefined, timeoutMs: number): Etcd3Module.IOptions {
+export function clientOptions(
+  mod: typeof Etcd3Module, hosts: string[], tls: EtcdTls | undefined, timeoutMs: number, isDown: (name: string) => boolean = () => false,
+): Etcd3Module.IOptions {
   return {
     hosts,
     credentials: credentials(tls),
     dialTimeout: timeoutMs,
     defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + timeoutMs }),
-    faultHandling: faultHandling(mod, hosts.length),
+    faultHandling: faultHandling(mod, hosts.length, isDown),
+    // A member cut off the network answers nothing, and a stream to it (the
+    // watch, lease renewals) would wait forever: pings find that out. etcd
+    // refuses pings more often than every 5 s (--grpc-keepalive-min-time).
+    grpcOptions: { 'grpc.keepalive_time_ms': 5000, 'grpc.keepalive_timeout_ms': 2000 },
   }
 }
 
@@ -74,14 +80,21 @@ export function unreachableError(mod: typeof Etcd3Module, err: unknown, where: s
 
 type FaultHandling = NonNullable<Etcd3Module.IOptions['faultHandling']>
 
+/** How long a host that failed a call is passed over (ms). */
+const SUSPEND_MS = 5000
+
 /**
  * etcd3's policies (cockatiel's interfaces, written out here). By default it
  * retries a failed call 3 times on one host, each try with its own deadline,
  * and then refuses calls to that host for 5 s, even once it is back. Instead:
  * a call tries each host once (failing over on network errors, no leader,
  * deadline), and a broken watch reconnects after 0.1 s doubling to 2 s.
+ * A host that failed a call is passed over for SUSPEND_MS (each call picks a
+ * host at random, so a member cut off would otherwise cost one call in three
+ * a whole deadline), and so is one whose health checks fail (etcd-health.ts),
+ * unless every host is passed over.
  */
-function faultHandling(mod: typeof Etcd3Module, hosts: number): FaultHandling {
+function faultHandling(mod: typeof Etcd3Module, hosts: number, isDown: (name: string) => boolean): FaultHandling {
   const global = {
     async execute<T>(fn: (ctx: { signal: AbortSignal }) => PromiseLike<T> | T, signal?: AbortSignal): Promise<T> {
       for (let attempt = 1; ; attempt++) {
@@ -93,12 +106,33 @@ function faultHandling(mod: typeof Etcd3Module, hosts: number): FaultHandling {
       }
     },
   }
-  const host = { execute: async <T>(fn: (ctx: { signal: AbortSignal }) => PromiseLike<T> | T) => fn({ signal: new AbortController().signal }) }
+  const suspended = new Map<string, number>()
+  const known = new Set<string>()
+  const host = (url: string) => {
+    const name = url.replace(/^https?:\/\//, '')
+    known.add(name)
+    return {
+    async execute<T>(fn: (ctx: { signal: AbortSignal }) => PromiseLike<T> | T): Promise<T> {
+      const now = Date.now()
+      const away = (h: string) => (suspended.get(h) ?? 0) > now || isDown(h)
+      const othersAway = [...known].filter((h) => h !== name && away(h)).length
+      if (away(name) && othersAway < hosts - 1) throw new mod.GRPCUnavailableError(`${name} failed a call just before`)
+      try {
+        const out = await fn({ signal: new AbortController().signal })
+        suspended.delete(name)
+        return out
+      } catch (err) {
+        if (err instanceof Error && mod.isRecoverableError(err)) suspended.set(name, Date.now() + SUSPEND_MS)
+        throw err
+      }
+    },
+    }
+  }
   type Backoff = { duration: number; next(): Backoff }
   const backoff = (ms: number): Backoff => ({ duration: ms, next: () => backoff(Math.min(ms * 2, 2000)) })
   return {
     global: global as unknown as FaultHandling['global'],
-    host: () => host as unknown as ReturnType<NonNullable<FaultHandling['host']>>,
+    host: (name: string) => host(name) as unknown as ReturnType<NonNullable<FaultHandling['host']>>,
     watchBackoff: { next: () => backoff(100) } as unknown as FaultHandling['watchBackoff'],
   }
 }

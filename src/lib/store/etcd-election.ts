@@ -7,6 +7,12 @@
 // etcd3 only reports the lease lost after twice its TTL, while etcd hands the
 // leadership on after one. So a leader whose last renewal is older than 3/4
 // of the TTL (renewals go every 1/3) steps down, and campaigns again.
+//
+// A candidate learns that it leads from a watch on the key before its own. A
+// watch on an etcd member cut off the network hears nothing until gRPC's pings
+// give up on it (7 s and more), so candidates also look every POLL_MS: one
+// whose key is the oldest leads (what etcd3's 'elected' means), and one whose
+// key is gone (its lease expired unseen) campaigns again.
 import type { EventEmitter } from 'node:events'
 import type * as Etcd3Module from 'etcd3'
 
@@ -22,6 +28,8 @@ export interface Leadership {
 
 /** How long after an error or a step-down a candidate campaigns again (ms). */
 const RECAMPAIGN_MS = 1000
+/** How often a candidate that does not lead looks at the election's keys (ms). */
+const POLL_MS = 500
 
 export class EtcdLeadership implements Leadership {
   private leader = false
@@ -29,6 +37,8 @@ export class EtcdLeadership implements Leadership {
   private campaign?: Etcd3Module.Campaign
   private watchdog?: NodeJS.Timeout
   private retry?: NodeJS.Timeout
+  private poller?: NodeJS.Timeout
+  private recheck?: NodeJS.Timeout
   private readonly listeners = new Set<(isLeader: boolean) => void>()
 
   constructor(
@@ -37,8 +47,11 @@ export class EtcdLeadership implements Leadership {
     private readonly ttlSeconds: number,
     private readonly mapError: (err: unknown) => unknown,
     private readonly onStop: () => void,
+    /** The election's keys (lease IDs last), oldest first. */
+    private readonly keys: () => Promise<string[]>,
   ) {
     this.start()
+    this.poll()
   }
 
   get isLeader(): boolean {
@@ -69,6 +82,8 @@ export class EtcdLeadership implements Leadership {
     this.stopped = true
     clearTimeout(this.retry)
     clearTimeout(this.watchdog)
+    clearTimeout(this.recheck)
+    clearTimeout(this.poller)
     this.set(false)
     this.onStop()
     const campaign = this.campaign
@@ -81,21 +96,68 @@ export class EtcdLeadership implements Leadership {
     const campaign = this.election.campaign(this.value)
     this.campaign = campaign
     const lease = leaseOf(campaign)
-    campaign.on('elected', () => {
-      if (this.campaign !== campaign) return
-      this.set(true)
-      this.arm(campaign)
-    })
+    campaign.on('elected', () => this.elected(campaign))
     campaign.on('error', () => this.restart(campaign))
     lease?.on('keepaliveSucceeded', () => {
       if (this.campaign === campaign && this.leader) this.arm(campaign)
     })
   }
 
+  private elected(campaign: Etcd3Module.Campaign): void {
+    if (this.campaign !== campaign || this.leader) return
+    this.set(true)
+    this.arm(campaign)
+  }
+
+  // The look at the keys (see the top of the file); a failed look changes nothing.
+  private poll(): void {
+    const tick = async () => {
+      const campaign = this.campaign
+      const lease = campaign && leaseOf(campaign)
+      if (!campaign || !lease || this.leader || !this.seen.has(campaign)) {
+        if (campaign && lease && !this.seen.has(campaign)) await this.checkSeen(campaign)
+        return
+      }
+      const id = await (lease as unknown as { grant(): Promise<string> }).grant()
+      const keys = await this.keys()
+      if (this.campaign !== campaign || this.leader) return
+      const at = keys.findIndex((k) => k.endsWith(`/${id}`) || k === id)
+      if (at === 0) this.elected(campaign)
+      else if (at < 0) this.restart(campaign)
+    }
+    const loop = () => {
+      if (this.stopped) return
+      tick().catch(() => undefined).finally(() => {
+        if (!this.stopped) this.poller = setTimeout(loop, POLL_MS)
+      })
+    }
+    this.poller = setTimeout(loop, POLL_MS)
+  }
+
+  /** Campaigns whose key was seen among the election's keys: only those can have lost it. */
+  private readonly seen = new WeakSet<Etcd3Module.Campaign>()
+  private async checkSeen(campaign: Etcd3Module.Campaign): Promise<void> {
+    const lease = leaseOf(campaign) as unknown as { grant(): Promise<string> }
+    const id = await lease.grant()
+    if ((await this.keys()).some((k) => k.endsWith(`/${id}`) || k === id)) this.seen.add(campaign)
+  }
+
   /** (Re)starts the countdown after which a leader without lease renewals steps down. */
   private arm(campaign: Etcd3Module.Campaign): void {
     clearTimeout(this.watchdog)
+    clearTimeout(this.recheck)
     this.watchdog = setTimeout(() => this.restart(campaign), this.ttlSeconds * 750)
+    // Renewals late: the stream that carries them may be stuck on a member cut
+    // off the network. One renewal on a new stream (another member, likely)
+    // keeps the lease, and this leader, if etcd still answers.
+    this.recheck = setTimeout(() => {
+      const lease = leaseOf(campaign) as unknown as { keepaliveOnce?: () => Promise<unknown> } | undefined
+      if (!lease?.keepaliveOnce) return
+      Promise.race([lease.keepaliveOnce(), new Promise((_, reject) => setTimeout(() => reject(new Error('late')), this.ttlSeconds * 200).unref())])
+        .then(() => {
+          if (this.campaign === campaign && this.leader) this.arm(campaign)
+        }, () => undefined)
+    }, this.ttlSeconds * 500)
   }
 
   /** Leaves this campaign (stepping down if leading) and campaigns again soon. */
@@ -103,6 +165,7 @@ export class EtcdLeadership implements Leadership {
     if (this.campaign !== campaign) return
     this.campaign = undefined
     clearTimeout(this.watchdog)
+    clearTimeout(this.recheck)
     this.set(false)
     campaign.resign().catch(() => leaseOf(campaign)?.close())
     this.retry = setTimeout(() => this.start(), RECAMPAIGN_MS)

@@ -34,6 +34,7 @@ import { ConflictError, InvalidArgumentError, NotFoundError, OutOfSequenceError,
 import type { StoredObject } from '../types/index.js'
 import { clientOptions, type EtcdTls, parseEtcdUrl, unreachableError } from './etcd-client.js'
 import { EtcdLeadership, type Leadership } from './etcd-election.js'
+import { EtcdHealth } from './etcd-health.js'
 import type { Kind, Store, StoreEvent } from './store.js'
 
 export interface EtcdStoreOptions {
@@ -70,6 +71,7 @@ export class EtcdStore implements Store {
     private readonly client: Etcd3Module.Etcd3,
     private readonly ns: Etcd3Module.Namespace,
     hosts: string[], clusterId: string, private readonly timeoutMs: number,
+    private readonly health: EtcdHealth,
   ) {
     this.prefix = `/tsw/${clusterId}/`
     this.where = hosts.map((h) => h.replace(/^https?:\/\//, '')).join(',')
@@ -85,14 +87,17 @@ export class EtcdStore implements Store {
     if (!/^[A-Za-z0-9._-]+$/.test(opts.clusterId)) throw new InvalidArgumentError(`etcd: bad cluster ID ${JSON.stringify(opts.clusterId)}`)
     const mod = await import('etcd3')
     const timeoutMs = opts.timeoutMs ?? 5000
-    const client = new mod.Etcd3(clientOptions(mod, hosts, opts.tls, timeoutMs))
-    const store = new EtcdStore(mod, client, client.namespace(`/tsw/${opts.clusterId}/`), hosts, opts.clusterId, timeoutMs)
+    // A member found down: its connections are reset, so that streams on it move elsewhere.
+    const health = new EtcdHealth(hosts, opts.tls, (name) => resetHost(client, name))
+    const client = new mod.Etcd3(clientOptions(mod, hosts, opts.tls, timeoutMs, (name) => health.isDown(name)))
+    const store = new EtcdStore(mod, client, client.namespace(`/tsw/${opts.clusterId}/`), hosts, opts.clusterId, timeoutMs, health)
     try {
       await store.startWatch()
     } catch (err) {
       client.close()
       throw store.mapError(err)
     }
+    health.start()
     return store
   }
 
@@ -185,7 +190,8 @@ export class EtcdStore implements Store {
   campaign(name: string, ttlSeconds: number, value = `${hostname()}:${process.pid}`): Leadership {
     if (this.closed) throw this.closedError()
     const l = new EtcdLeadership(this.ns.election(name, ttlSeconds), value, ttlSeconds,
-      (err) => this.mapError(err), () => this.leaderships.delete(l))
+      (err) => this.mapError(err), () => this.leaderships.delete(l),
+      () => this.call(() => this.ns.getAll().prefix(`election/${name}/`).sort('Create', 'Ascend').keys()))
     this.leaderships.add(l)
     return l
   }
@@ -206,6 +212,7 @@ export class EtcdStore implements Store {
     this.listeners.clear()
     for (const w of this.waiters) w.done()
     this.waiters = []
+    this.health.stop()
     await this.watcher?.cancel().catch(() => undefined)
     this.client.close()
   }
@@ -283,6 +290,12 @@ export class EtcdStore implements Store {
     return unreachableError(this.mod, err, this.where, this.timeoutMs)
   }
 
+}
+
+/** Closes etcd3's connections to one member (its pool's internals: etcd3 has no call for it). */
+function resetHost(client: Etcd3Module.Etcd3, name: string): void {
+  const pool = (client as unknown as { pool?: { hosts?: Array<{ host: string; resetAllServices(): void }> } }).pool
+  for (const h of pool?.hosts ?? []) if (h.host === name) h.resetAllServices()
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
