@@ -26,6 +26,9 @@ export interface ExecutorOptions {
   dnsServers?: string[]
 }
 
+/** How long one engine may take to check an image before the next is asked (ms). */
+const CHECK_IMAGE_MS = 5000
+
 const STARTABLE: TaskState[] = ['assigned', 'accepted', 'preparing', 'ready', 'starting']
 
 export class Executor {
@@ -98,7 +101,12 @@ export class Executor {
       await this.advance(task.ID, 'rejected', 'preparing', { Err: (err as Error).message })
       return
     }
-    if (!(await this.advance(task.ID, 'starting', warning || 'starting'))) return
+    const fresh = await this.advance(task.ID, 'starting', warning || 'starting')
+    if (!fresh) {
+      // Already starting: left so by a manager that stopped (or died, or stopped leading) halfway. Finish it.
+      const now = await this.opts.store.get<Task>('task', task.ID)
+      if (!now || now.Status.State !== 'starting' || now.DesiredState !== 'running' || now.NodeID !== task.NodeID) return
+    }
     const config = containerConfig({
       task, serviceName: service.Spec.Name, serviceId: service.ID, clusterId: this.opts.clusterId,
       nodeId: task.NodeID!, hostPorts: task.HostPorts ?? [], dns: this.opts.dnsServers,
@@ -106,13 +114,26 @@ export class Executor {
     try {
       const networkIds = (task.NetworksAttachments ?? []).map((a) => a.Network.ID)
       if (networkIds.length && this.opts.networks) await this.opts.networks.prepare(task.NodeID!, networkIds)
-      const { containerId } = await runner.createAndStart(config)
+      const create = () => runner.createAndStart(config)
+      const { containerId } = fresh ? await create() : await this.createOnce(runner, task.ID, create)
       const info = await runner.inspect(containerId).catch(() => undefined)
       const ok = await this.advance(task.ID, 'running', 'started', { ContainerStatus: { ContainerID: containerId, PID: info?.pid ?? 0, ExitCode: 0 } })
       if (!ok) await this.stopContainer(runner, containerId, task)
     } catch (err) {
       await this.advance(task.ID, 'failed', 'starting', { Err: (err as Error).message })
     }
+  }
+
+  /**
+   * The task's container: the one a previous manager made already, if it runs
+   * (a task never has two), else a new one (a made but unstarted one replaced).
+   */
+  private async createOnce(runner: TaskRunner, taskId: string, create: () => Promise<{ containerId: string }>): Promise<{ containerId: string }> {
+    const mine = (await runner.listTaskContainers()).filter((c) => c.taskId === taskId)
+    const live = mine.find((c) => c.state === 'running')
+    if (live) return { containerId: live.containerId }
+    for (const c of mine) await runner.remove(c.containerId)
+    return create()
   }
 
   // Stop and remove a task's container; the task ends in `state`.
@@ -195,8 +216,12 @@ export class Executor {
     for (const node of nodes) {
       const runner = await this.runner(node.ID).catch(() => undefined)
       if (!runner) continue
-      await runner.pullImage(image)
-      return
+      // An engine cut off but not yet found down answers nothing: ask the next one.
+      let timer: NodeJS.Timeout | undefined
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), CHECK_IMAGE_MS)))
+      const answer = await Promise.race([runner.pullImage(image).then(() => 'done' as const), late]).finally(() => clearTimeout(timer))
+      if (answer === 'done') return
+      this.opts.log(`executor: node ${node.ID} did not answer an image check within ${CHECK_IMAGE_MS} ms; asking another`)
     }
   }
 
@@ -253,7 +278,8 @@ export class Executor {
     const containers = await runner.listTaskContainers()
     const seen = new Set<string>()
     for (const c of containers) {
-      const task = byId.get(c.taskId)
+      // A task made after the snapshot was read (its container started since) is not in it: ask the store.
+      const task = byId.get(c.taskId) ?? await this.opts.store.get<Task>('task', c.taskId)
       if (task && this.inFlight.has(task.ID)) continue
       seen.add(c.taskId)
       const running = c.state === 'running'

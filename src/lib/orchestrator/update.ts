@@ -108,7 +108,10 @@ export class Updater {
       }
       const room = cfg.Parallelism > 0 ? cfg.Parallelism - busy.size : dirty.length
       for (const slot of dirty.slice(0, Math.max(0, room))) {
-        const work = this.updateSlot(service, slot.live, cfg).finally(() => busy.delete(slot.key))
+        // A slot whose turn failed (the store away a moment) is still out of date: a later round takes it again.
+        const work = this.updateSlot(service, slot.live, cfg)
+          .catch((err: Error) => this.opts.log(`updater: service ${serviceId}: ${err.message}`))
+          .finally(() => busy.delete(slot.key))
         busy.set(slot.key, work)
       }
       await sleep(POLL_MS)

@@ -88,10 +88,10 @@ export class EtcdStore implements Store {
     const mod = await import('etcd3')
     const timeoutMs = opts.timeoutMs ?? 5000
     // A member found down: its connections are reset, so that streams on it move elsewhere.
-    let health: EtcdHealth | undefined
     // clientOptions checks the TLS files (InvalidArgumentError) before the health checks read them.
-    const client = new mod.Etcd3(clientOptions(mod, hosts, opts.tls, timeoutMs, (name) => health?.isDown(name) ?? false))
-    health = new EtcdHealth(hosts, opts.tls, (name) => resetHost(client, name))
+    const ref: { health?: EtcdHealth } = {}
+    const client = new mod.Etcd3(clientOptions(mod, hosts, opts.tls, timeoutMs, (name) => ref.health?.isDown(name) ?? false))
+    const health = (ref.health = new EtcdHealth(hosts, opts.tls, (name) => resetHost(client, name)))
     const store = new EtcdStore(mod, client, client.namespace(`/tsw/${opts.clusterId}/`), hosts, opts.clusterId, timeoutMs, health)
     try {
       await store.startWatch()
