@@ -18,6 +18,8 @@ export interface ApiContext {
   managerTls(): { key: string; cert: string }
   /** Which managers run now (the leader first), and whether this one leads. */
   membership: { readonly isLeader: boolean; managers(): Promise<RunningManager[]> }
+  /** The running managers' addresses, comma-separated, as last seen (no store call): the X-Tsw-Managers header. */
+  knownManagers?: () => string
   /** Checks that an image can be had (pulled or found) on some ready engine; throws with the reason when not. */
   checkImage(image: string): Promise<void>
   /** The registry's descriptor of an image (GET /distribution/{name}/json), asked through a ready engine. */

@@ -35,7 +35,7 @@ export function buildApiServer(ctx: ApiContext, tls: ServerTls): Server {
   const server = createApiServer(tls, router, authorize, {
     must: (method, path, req) => mustForward(ctx, method, path, req),
     pass: (req, res, caller) => forwardToLeader(ctx, req, res, caller),
-  })
+  }, () => ctx.knownManagers?.() ?? '')
   serveUpgrades(server, router, authorize) // hijacked requests: docker attach, exec -it, run without -d
   return server
 }

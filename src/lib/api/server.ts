@@ -29,10 +29,13 @@ export interface Forwarding {
 }
 
 /** An HTTPS server answering the Engine API through `router`. */
-export function createApiServer(tls: ServerTls, router: Router, authorize: Authorize, forwarding?: Forwarding): Server {
+export function createApiServer(tls: ServerTls, router: Router, authorize: Authorize, forwarding?: Forwarding, managers?: () => string): Server {
   return createServer(
     { key: tls.key, cert: tls.cert + tls.ca, ca: tls.ca, requestCert: true, rejectUnauthorized: false },
     (req, res) => {
+      // The managers that run now, for clients to fall back on (client.ts).
+      const known = managers?.()
+      if (known) res.setHeader('X-Tsw-Managers', known)
       void (async () => {
         try {
           const request = await routeRequest(router, authorize, req)

@@ -9,7 +9,8 @@ export class ApiError extends TswError {}
 
 /** The manager is not there. */
 export class ConnectError extends TswError {
-  constructor(message: string) { super(message, 0) }
+  /** `beforeConnect`: no connection was made, so nothing reached the manager. */
+  constructor(message: string, readonly beforeConnect = false) { super(message, 0) }
 }
 
 export interface ClientTls {
@@ -25,8 +26,19 @@ export interface RequestOptions {
   text?: boolean
 }
 
+/** Other managers to try when this one cannot be reached, and where to report the managers a manager names. */
+export interface Fallback {
+  /** host:port of other managers, tried in order when the connection to the current one fails. */
+  managers: string[]
+  /** Called with the managers a manager says run now (its X-Tsw-Managers header), when they differ from `managers`. */
+  onManagers?: (managers: string[]) => void
+}
+
+/** How long a connection may take before the next manager is tried (when there is one). */
+const FALLBACK_CONNECT_MS = 3000
+
 export class ManagerClient {
-  constructor(readonly host: string, readonly port: number, private readonly tls: ClientTls) {}
+  constructor(public host: string, public port: number, private readonly tls: ClientTls, private readonly fallback?: Fallback) {}
 
   /** Sees each response as it arrives (RenewingClient looks at the manager's certificate). */
   protected observe(_res: IncomingMessage): void {}
@@ -43,8 +55,28 @@ export class ManagerClient {
     return this.request<T>('DELETE', path, opts)
   }
 
-  /** One request; resolves with the parsed body, rejects with ApiError or ConnectError. */
-  request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  /**
+   * One request; resolves with the parsed body, rejects with ApiError or
+   * ConnectError. A manager that cannot be connected to is passed over for the
+   * next of the fallback's (nothing was sent to it, so nothing is done twice).
+   */
+  async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    const others = [...(this.fallback?.managers ?? [])].filter((m) => m !== `${this.host}:${this.port}`)
+    for (;;) {
+      try {
+        return await this.requestOnce<T>(method, path, opts, others.length > 0)
+      } catch (err) {
+        const next = others.shift()
+        if (!(err instanceof ConnectError) || !err.beforeConnect || !next) throw err
+        const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(next)
+        if (!m) throw err
+        this.host = m[1] ?? m[2]
+        this.port = Number(m[3])
+      }
+    }
+  }
+
+  private requestOnce<T>(method: string, path: string, opts: RequestOptions, quick: boolean): Promise<T> {
     const qs = new URLSearchParams()
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) qs.set(k, String(v))
     const fullPath = `/v1.41${path}${qs.size ? `?${qs}` : ''}`
@@ -57,6 +89,7 @@ export class ManagerClient {
         timeout: 30_000,
       }, (res) => {
         this.observe(res)
+        this.noteManagers(res)
         const chunks: Buffer[] = []
         res.on('data', (c: Buffer) => chunks.push(c))
         res.on('end', () => {
@@ -72,9 +105,36 @@ export class ManagerClient {
           resolve((text.trim() ? JSON.parse(text) : undefined) as T)
         })
       })
+      let connected = false
+      const connectTimer = quick ? setTimeout(() => req.destroy(new Error('no connection within 3 s')), FALLBACK_CONNECT_MS) : undefined
+      const onConnect = () => {
+        connected = true
+        clearTimeout(connectTimer)
+      }
+      req.once('socket', (sock) => {
+        // A kept-alive socket is connected already.
+        if (!sock.connecting) return onConnect()
+        sock.once('secureConnect', onConnect)
+        req.once('close', () => sock.removeListener('secureConnect', onConnect))
+      })
       req.on('timeout', () => req.destroy(new Error('timed out')))
-      req.on('error', (err) => reject(new ConnectError(`cannot reach the manager at ${this.host}:${this.port}: ${err.message}`)))
+      req.on('error', (err) => {
+        clearTimeout(connectTimer)
+        reject(new ConnectError(`cannot reach the manager at ${this.host}:${this.port}: ${err.message}`, !connected && !/certificate|self.signed/i.test(err.message)))
+      })
       req.end(payload)
     })
+  }
+
+  // The managers that run now, as the manager says: kept for the next command's fallback.
+  private noteManagers(res: IncomingMessage): void {
+    const header = res.headers['x-tsw-managers']
+    if (typeof header !== 'string' || !this.fallback?.onManagers) return
+    const list = header.split(',').filter(Boolean)
+    const known = this.fallback.managers
+    if (list.length && (list.length !== known.length || list.some((m, i) => m !== known[i]))) {
+      this.fallback.managers = list
+      this.fallback.onManagers(list)
+    }
   }
 }

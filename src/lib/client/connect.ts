@@ -1,7 +1,7 @@
 // Which manager the CLI talks to: --host, else TSW_HOST, else the host's
 // context (written by swarm init/join), with the TLS bundle beside it.
 import { readFileSync } from 'node:fs'
-import { dataPaths, readContext } from '../config/index.js'
+import { dataPaths, readContext, writeFile } from '../config/index.js'
 import { FailedPreconditionError } from '../errors/index.js'
 import { ManagerClient } from './client.js'
 import { RenewingClient } from './renew.js'
@@ -29,6 +29,15 @@ export function clientFor(dataDir: string, host?: string): ManagerClient {
     throw new FailedPreconditionError(`no client certificate in ${paths.tls}: run "tsw swarm init" or "tsw swarm join" with this --data-dir first`)
   }
   const { host: h, port } = parseManagerHost(target)
+  // This host's own context: when its manager is away, the other managers it heard of are tried.
+  const fallback = !host && !process.env.TSW_HOST && ctx ? {
+    managers: ctx.Managers ?? [],
+    onManagers: (managers: string[]) => {
+      try {
+        writeFile(paths.context, JSON.stringify({ ...readContext(dataDir), Managers: managers }, null, 2) + '\n')
+      } catch { /* a context we cannot write is still a context */ }
+    },
+  } : undefined
   // Keeps the bundle renewed as it talks to the manager (see renew.ts).
-  return new RenewingClient(h, port, tls, paths)
+  return new RenewingClient(h, port, tls, paths, undefined, undefined, fallback)
 }

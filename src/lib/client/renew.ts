@@ -14,7 +14,7 @@ import { readBundle, withBundleLock, writeBundle, type TlsBundle } from '../conf
 import { FailedPreconditionError } from '../errors/index.js'
 import { generateKeyPair } from '../pki/keys.js'
 import { certValidity, renewalReason } from '../pki/validity.js'
-import { ConnectError, ManagerClient, type RequestOptions } from './client.js'
+import { ConnectError, ManagerClient, type Fallback, type RequestOptions } from './client.js'
 
 interface RenewAnswer {
   Cert: string
@@ -33,8 +33,9 @@ export class RenewingClient extends ManagerClient {
     private readonly paths: DataPaths,
     private readonly now: () => number = Date.now,
     private readonly warn: (msg: string) => void = (msg) => process.stderr.write(`${msg}\n`),
+    fallback?: Fallback,
   ) {
-    super(host, port, bundle)
+    super(host, port, bundle, fallback)
   }
 
   /** A request as ManagerClient's, with renewal before it (certificate expiring) or after it (root rotated). */

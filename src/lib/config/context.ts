@@ -11,6 +11,8 @@ export interface Context {
   ClusterID: string
   NodeID: string
   Role: NodeRole
+  /** The managers (host:port) that ran when this host last talked to one: tried when `Manager` is away. */
+  Managers?: string[]
 }
 
 /** The context of a data dir, or undefined when this host is in no swarm. */

@@ -52,6 +52,8 @@ export class Manager {
   /** Leadership changes, applied one after the other. */
   private transitions: Promise<void> = Promise.resolve()
   private unwatchRole?: () => void
+  private known = ''
+  private lookTimer?: NodeJS.Timeout
   private readonly engines = new EnginePool()
   private readonly log: (msg: string) => void
   private stopping?: Promise<void>
@@ -88,6 +90,7 @@ export class Manager {
     this.membership = membership
     const ctx: ApiContext = {
       store, config, ca, engines: this.engines, membership,
+      knownManagers: () => this.known,
       managerTls: () => ({ key: readFileSync(paths.serverKey, 'utf8'), cert: readFileSync(paths.serverCert, 'utf8') }),
       checkImage: (image) => tools.checkImage(image),
       distribution: (image) => tools.distribution(image),
@@ -135,6 +138,11 @@ export class Manager {
         }
       })
     }
+    // Who runs, for the X-Tsw-Managers header: looked up every 2 s rather than on each request.
+    const look = () => membership.managers().then((list) => { this.known = list.map((m) => m.Addr).join(',') }, () => undefined)
+    await look()
+    this.lookTimer = setInterval(() => void look(), 2000)
+    this.lookTimer.unref()
     membership.onChange(onLeadership)
     if (membership.isLeader) onLeadership(true)
     await this.transitions
@@ -147,6 +155,7 @@ export class Manager {
     this.stopping ??= (async () => {
       await this.transitions
       this.unwatchRole?.()
+      clearInterval(this.lookTimer)
       this.term?.stop()
       // Hands the leadership on at once rather than after the lease (a graceful stop).
       await Promise.race([this.membership?.leave().catch(() => undefined), sleep(1500)])

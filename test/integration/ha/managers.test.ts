@@ -69,11 +69,12 @@ describe('several managers on etcd', () => {
     let stop = false
     let target = 2
     let k = 0
-    // The loop: create, scale and update services through a manager that is not being killed.
+    // The loop: create, scale and update services from each host's CLI in turn, whichever
+    // manager is being killed (a CLI whose manager is away tries the others it heard of).
     const loop = (async () => {
       while (!stop) {
         const name = `loop${k++}`
-        const via = target
+        const via = 1 + (k % 3)
         const c = await ha.tsw(via, 'service', 'create', '--detach', '--name', name, '--replicas', '1', '--stop-grace-period', '1s', IMG, 'sleep', '1d')
         if (c.code !== 0) { failures.push(`create ${name}: ${c.stderr.trim()}`); continue }
         accepted.set(name, { replicas: [1, 2] })

@@ -36,12 +36,31 @@ export async function writeService(client: ServiceClient, service: Service, spec
   return { warnings: res?.Warnings ?? [], previousStatus: service.UpdateStatus }
 }
 
+/**
+ * Runs a read-modify-write again (3 tries) when the service changed between
+ * the read and the write ("update out of sequence"): the manager writes a
+ * service too (endpoints, update status), and the change asked for is a delta
+ * that applies as well to the newer spec.
+ */
+async function againIfOutOfSequence<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write()
+    } catch (err) {
+      if (attempt >= 3 || !/update out of sequence/.test((err as Error).message)) throw err
+    }
+  }
+}
+
 /** `service update REF` with its flags (--rollback: the server-side rollback docker asks for). */
 export async function updateService(client: ServiceClient, ref: string, flags: UpdateFlagValues): Promise<WriteResult> {
   checkRollbackAlone(flags)
-  const service = await getService(client, ref)
-  const spec = flags.rollback ? service.Spec : applyUpdateFlags(service.Spec, await networkIds(client, flags))
-  return writeService(client, service, spec, !!flags.rollback)
+  const resolved = await networkIds(client, flags)
+  return againIfOutOfSequence(async () => {
+    const service = await getService(client, ref)
+    const spec = flags.rollback ? service.Spec : applyUpdateFlags(service.Spec, resolved)
+    return writeService(client, service, spec, !!flags.rollback)
+  })
 }
 
 /** --network-add/--network-rm with network names turned into IDs (the spec holds IDs), as the docker CLI does. */
@@ -86,9 +105,11 @@ export async function scaleService(client: ServiceClient, name: string, replicas
   } catch (err) {
     throw new InvalidArgumentError(`invalid replicas value ${replicasArg}: ${(err as Error).message}`)
   }
-  const service = await getService(client, name)
-  if (!service.Spec.Mode?.Replicated) throw new InvalidArgumentError('scale can only be used with replicated or replicated-job mode')
-  const spec = structuredClone(service.Spec)
-  spec.Mode!.Replicated!.Replicas = replicas
-  return { ...(await writeService(client, service, spec)), replicas }
+  return againIfOutOfSequence(async () => {
+    const service = await getService(client, name)
+    if (!service.Spec.Mode?.Replicated) throw new InvalidArgumentError('scale can only be used with replicated or replicated-job mode')
+    const spec = structuredClone(service.Spec)
+    spec.Mode!.Replicated!.Replicas = replicas
+    return { ...(await writeService(client, service, spec)), replicas }
+  })
 }
