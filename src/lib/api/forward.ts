@@ -14,6 +14,9 @@ import { UnavailableError } from '../errors/index.js'
 import type { ApiContext } from './context.js'
 import type { Caller } from './http.js'
 
+/** The organisational unit of managers' certificates (as server.ts has it). */
+const MANAGER_OU = 'swarm-manager'
+
 /** Set on a forwarded request: its receiver serves it whether it leads or not (one hop). */
 export const FORWARDED = 'x-tsw-forwarded'
 export const FORWARDED_CN = 'x-tsw-forwarded-cn'
@@ -30,9 +33,13 @@ export function servedByAnyManager(method: string, path: string): boolean {
   return LOCAL_WRITES.has(path)
 }
 
-/** Whether this manager must pass the request on to the leader. */
-export function mustForward(ctx: Pick<ApiContext, 'membership'>, method: string, path: string, req: IncomingMessage): boolean {
-  return !ctx.membership.isLeader && req.headers[FORWARDED] === undefined && !servedByAnyManager(method, path)
+/**
+ * Whether this manager must pass the request on to the leader. The one-hop
+ * mark counts only from another manager (`caller`, checked by its certificate).
+ */
+export function mustForward(ctx: Pick<ApiContext, 'membership'>, method: string, path: string, req: IncomingMessage, caller?: Caller): boolean {
+  if (ctx.membership.isLeader || servedByAnyManager(method, path)) return false
+  return req.headers[FORWARDED] === undefined || caller?.organizationalUnit !== MANAGER_OU
 }
 
 /**
@@ -80,6 +87,9 @@ function passOn(ctx: ApiContext, addr: string, req: IncomingMessage, body: Buffe
       res.writeHead(answer.statusCode ?? 502, answer.headers)
       answer.pipe(res)
       res.once('close', () => answer.destroy())
+      // The leader gone halfway through its answer (a followed log, say): end the client's too.
+      answer.once('aborted', () => res.destroy())
+      answer.once('error', () => res.destroy())
     })
     const timer = setTimeout(() => out.destroy(Object.assign(new Error('connect timeout'), { code: 'ECONNTIMEOUT' })), CONNECT_TIMEOUT_MS)
     out.once('socket', (s) => s.once('secureConnect', () => {

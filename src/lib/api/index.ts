@@ -33,7 +33,7 @@ export function buildApiServer(ctx: ApiContext, tls: ServerTls): Server {
   caRoutes(router, ctx)
   const authorize = authorizer(ctx.store)
   const server = createApiServer(tls, router, authorize, {
-    must: (method, path, req) => mustForward(ctx, method, path, req),
+    must: (method, path, req, caller) => mustForward(ctx, method, path, req, caller),
     pass: (req, res, caller) => forwardToLeader(ctx, req, res, caller),
   }, () => ctx.knownManagers?.() ?? '')
   serveUpgrades(server, router, authorize) // hijacked requests: docker attach, exec -it, run without -d

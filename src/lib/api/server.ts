@@ -15,6 +15,14 @@ export interface ServerTls {
   ca: string
 }
 
+/** The caller as its own certificate says (not a forwarded identity). */
+function peerOf(req: IncomingMessage): Caller | undefined {
+  const socket = req.socket as TLSSocket
+  if (!socket.authorized) return undefined
+  const peer = socket.getPeerCertificate()
+  return { commonName: String(peer.subject?.CN ?? ''), organizationalUnit: String(peer.subject?.OU ?? '') }
+}
+
 /** The organisational unit of managers' certificates. */
 export const MANAGER_OU = 'swarm-manager'
 
@@ -23,7 +31,7 @@ export type Authorize = (caller: Caller, req: ApiRequest) => Promise<void>
 
 /** How a follower passes requests on to the leader (forward.ts). */
 export interface Forwarding {
-  must(method: string, path: string, req: IncomingMessage): boolean
+  must(method: string, path: string, req: IncomingMessage, caller?: Caller): boolean
   /** Relays the request; resolves with its body when this manager is to answer it after all. */
   pass(req: IncomingMessage, res: ServerResponse, caller?: Caller): Promise<Buffer | undefined>
 }
@@ -40,7 +48,7 @@ export function createApiServer(tls: ServerTls, router: Router, authorize: Autho
         try {
           const request = await routeRequest(router, authorize, req)
           const method = request.method
-          if (forwarding?.must(method, request.path, req)) {
+          if (forwarding?.must(method, request.path, req, peerOf(req))) {
             const body = await forwarding.pass(req, res, request.caller)
             if (!body) return
             request.body = parseJsonBody(body)

@@ -79,7 +79,7 @@ export function presences(values: string[]): ManagerPresence[] {
     } catch {
       continue
     }
-    if (typeof p.NodeID !== 'string' || typeof p.Addr !== 'string' || out.some((o) => o.NodeID === p.NodeID)) continue
+    if (!p || typeof p !== 'object' || typeof p.NodeID !== 'string' || typeof p.Addr !== 'string' || out.some((o) => o.NodeID === p.NodeID)) continue
     out.push({ NodeID: p.NodeID, Addr: p.Addr })
   }
   return out

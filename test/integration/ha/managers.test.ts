@@ -2,11 +2,24 @@
 // per lab host): one leader, writes through followers, the leader killed again
 // and again under a loop of CLI calls, a partitioned leader, etcd quorum lost
 // and back, demote and promote.
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import tls from 'node:tls'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { lab, run, waitFor } from '../../helpers/lab.js'
 import { IMG, LabManagers } from '../../helpers/managers.js'
+
+/** Whether the server at host:port presents a certificate that `root` verifies. */
+function verifiedBy(addr: string, root: string): Promise<boolean> {
+  const [host, port] = addr.split(':')
+  return new Promise((resolve) => {
+    const sock = tls.connect({ host, port: Number(port), ca: root, checkServerIdentity: () => undefined }, () => {
+      resolve(sock.authorized)
+      sock.destroy()
+    })
+    sock.on('error', () => resolve(false))
+  })
+}
 
 describe('several managers on etcd', () => {
   const ha = new LabManagers()
@@ -181,6 +194,29 @@ describe('several managers on etcd', () => {
     expect(m.stderr).toBe('')
     await waitFor(async () => (await ha.managerStatus(1))[`node0${demoted}`] === 'Reachable', 20_000, 'the promoted manager reachable')
     expect(Object.values(await ha.managerStatus(demoted)).sort()).toEqual(['Leader', 'Reachable', 'Reachable'])
+  }, 120_000)
+
+  it('swarm ca --rotate through a follower, services running: every manager serves the new root, old tokens refused', async () => {
+    expect((await ha.tsw(1, 'service', 'create', '--name', 'ca', '--replicas', '3', '--stop-grace-period', '1s', IMG, 'sleep', '1d')).code).toBe(0)
+    const containers = (await Promise.all([1, 2, 3].map((i) => ha.containers(i, 'ca')))).flat().sort()
+    const oldToken = await ha.token('manager')
+    const r = await ha.tsw(2, 'swarm', 'ca', '--rotate')
+    expect(r.stderr).toBe('')
+    expect(r.stdout).toContain('rotated TLS certificates: 3/3 nodes')
+    const newRoot = readFileSync(join(ha.dir(2), 'tls', 'ca.pem'), 'utf8')
+    expect(r.stdout.endsWith(newRoot.trim() + '\n')).toBe(true)
+    for (const i of [1, 2, 3]) {
+      // Each manager presents a certificate of the new root, and its host's CLI works.
+      await waitFor(async () => (await verifiedBy(ha.addr(i), newRoot)) === true, 20_000, `manager ${i} on the new root`)
+      const ls = await ha.tsw(i, 'node', 'ls', '-q')
+      expect(ls.stderr).toBe('')
+      expect(ls.stdout.trim().split('\n')).toHaveLength(3)
+    }
+    expect((await Promise.all([1, 2, 3].map((i) => ha.containers(i, 'ca')))).flat().sort()).toEqual(containers)
+    const refused = await ha.tsw(1, 'swarm', 'join', '--data-dir', join(ha.root, 'late'), '--token', oldToken, '--engine', 'tcp://10.213.0.13:2375', ha.addr(2))
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain('does not match the join token')
+    expect((await ha.tsw(1, 'service', 'rm', 'ca')).code).toBe(0)
   }, 120_000)
 
   it('a bad or unreachable --store is refused, and nothing is written', async () => {
