@@ -28,7 +28,10 @@ export default class SwarmJoin extends BaseCommand {
     const { joinSwarm } = await import('../../lib/client/join.js')
     const engine = engineRefFromFlags(flags)
     let advertiseAddr = flags['advertise-addr']
-    if (!advertiseAddr && engine.URL.startsWith('unix://') && flags['listen-addr'].startsWith('0.0.0.0')) {
+    const listenHost = flags['listen-addr'].replace(/:\d+$/, '').replace(/^\[|\]$/g, '')
+    // A manager listening on one address is reached there (its certificate is made for it).
+    if (!advertiseAddr && listenHost !== '0.0.0.0') advertiseAddr = listenHost
+    if (!advertiseAddr && engine.URL.startsWith('unix://')) {
       const { defaultAdvertiseAddr } = await import('../../lib/manager/addresses.js')
       advertiseAddr = defaultAdvertiseAddr()
     }

@@ -24,6 +24,8 @@ export const FORWARDED_OU = 'x-tsw-forwarded-ou'
 
 const FORWARD_WAIT_MS = 15_000
 const CONNECT_TIMEOUT_MS = 2_000
+/** How long the leader may take to answer (headers) once connected: service create checks the image first. */
+const ANSWER_TIMEOUT_MS = 25_000
 /** Writes about this manager itself, answered by it whoever leads. */
 const LOCAL_WRITES = new Set(['/swarm/leave', '/swarm/init', '/swarm/join', '/tsw/renew'])
 
@@ -92,12 +94,17 @@ function passOn(ctx: ApiContext, addr: string, req: IncomingMessage, body: Buffe
       answer.once('error', () => res.destroy())
     })
     const timer = setTimeout(() => out.destroy(Object.assign(new Error('connect timeout'), { code: 'ECONNTIMEOUT' })), CONNECT_TIMEOUT_MS)
+    // Connected: the answer's headers are due within ANSWER_TIMEOUT_MS (a leader cut off now answers nothing).
+    let answerTimer: NodeJS.Timeout | undefined
     out.once('socket', (s) => s.once('secureConnect', () => {
       connected = true
       clearTimeout(timer)
+      answerTimer = setTimeout(() => out.destroy(new Error(`no answer within ${ANSWER_TIMEOUT_MS / 1000} s`)), ANSWER_TIMEOUT_MS)
     }))
+    out.once('response', () => clearTimeout(answerTimer))
     out.on('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer)
+      clearTimeout(answerTimer)
       if (!connected) return resolve(err.code ?? err.message)
       // Sent, and the leader went away before answering: it may have applied it.
       if (!res.headersSent) {

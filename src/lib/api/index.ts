@@ -2,6 +2,7 @@
 // join handshake under /tsw.
 import { networkRoutes } from './routes/networks.js'
 import type { Server } from 'node:https'
+import type { Node } from '../types/index.js'
 import { serveUpgrades } from '../classic/index.js'
 import { authorizer } from './authorize.js'
 import { forwardToLeader, mustForward } from './forward.js'
@@ -35,7 +36,7 @@ export function buildApiServer(ctx: ApiContext, tls: ServerTls): Server {
   const server = createApiServer(tls, router, authorize, {
     must: (method, path, req, caller) => mustForward(ctx, method, path, req, caller),
     pass: (req, res, caller) => forwardToLeader(ctx, req, res, caller),
-  }, () => ctx.knownManagers?.() ?? '')
+  }, () => ctx.knownManagers?.() ?? '', async (peer) => (await ctx.store.get<Node>('node', peer.commonName))?.Spec.Role === 'manager')
   serveUpgrades(server, router, authorize) // hijacked requests: docker attach, exec -it, run without -d
   return server
 }

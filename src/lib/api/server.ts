@@ -37,7 +37,10 @@ export interface Forwarding {
 }
 
 /** An HTTPS server answering the Engine API through `router`. */
-export function createApiServer(tls: ServerTls, router: Router, authorize: Authorize, forwarding?: Forwarding, managers?: () => string): Server {
+export function createApiServer(
+  tls: ServerTls, router: Router, authorize: Authorize, forwarding?: Forwarding, managers?: () => string,
+  trustForwarder?: (peer: Caller) => Promise<boolean>,
+): Server {
   return createServer(
     { key: tls.key, cert: tls.cert + tls.ca, ca: tls.ca, requestCert: true, rejectUnauthorized: false },
     (req, res) => {
@@ -46,7 +49,7 @@ export function createApiServer(tls: ServerTls, router: Router, authorize: Autho
       if (known) res.setHeader('X-Tsw-Managers', known)
       void (async () => {
         try {
-          const request = await routeRequest(router, authorize, req)
+          const request = await routeRequest(router, authorize, req, trustForwarder)
           const method = request.method
           if (forwarding?.must(method, request.path, req, peerOf(req))) {
             const body = await forwarding.pass(req, res, request.caller)
@@ -68,7 +71,9 @@ export function createApiServer(tls: ServerTls, router: Router, authorize: Autho
  * client certificate and authorisation. Throws NotFoundError, ForbiddenError.
  * Shared by plain requests and upgraded (hijacked) ones.
  */
-export async function routeRequest(router: Router, authorize: Authorize, req: IncomingMessage): Promise<ApiRequest & { route: Handler }> {
+export async function routeRequest(
+  router: Router, authorize: Authorize, req: IncomingMessage, trustForwarder?: (peer: Caller) => Promise<boolean>,
+): Promise<ApiRequest & { route: Handler }> {
   const url = new URL(req.url ?? '/', 'https://manager')
   const path = stripVersion(url.pathname)
   const method = req.method ?? 'GET'
@@ -84,8 +89,9 @@ export async function routeRequest(router: Router, authorize: Authorize, req: In
     request.caller = { commonName: String(peer.subject.CN ?? ''), organizationalUnit: String(peer.subject.OU ?? '') }
     await authorize(request.caller, request)
     // Forwarded by another manager (forward.ts): it checked the caller; the caller's rights apply.
+    // Only a node that is a manager now may speak for another caller (a demoted one keeps its old certificate).
     const cn = req.headers[FORWARDED_CN]
-    if (typeof cn === 'string' && request.caller.organizationalUnit === MANAGER_OU) {
+    if (typeof cn === 'string' && request.caller.organizationalUnit === MANAGER_OU && await trustForwarder?.(request.caller)) {
       request.caller = { commonName: cn, organizationalUnit: String(req.headers[FORWARDED_OU] ?? '') }
       await authorize(request.caller, request)
     }

@@ -76,7 +76,7 @@ export async function updateNode(
     const managers = (await store.list<Node>('node')).filter((n) => n.Spec.Role === 'manager')
     if (managers.length <= 1) throw new FailedPreconditionError('attempting to demote the last manager of the swarm')
     if ((isLeader ?? node.ManagerStatus?.Leader) && !handOver) {
-      throw new FailedPreconditionError(`node ${id} is the leader: demote it from another manager once one runs (tsw runs one manager process per swarm for now)`)
+      throw new FailedPreconditionError(`node ${id} is the leader and no other manager runs to take over: start another manager first (a swarm on etcd: tsw swarm join --token <manager token> on another host)`)
     }
   }
   const next: Node = { ...node, Spec: spec }

@@ -1,6 +1,7 @@
 // The manager's own settings, fixed at `swarm init` and read at every start.
 import { dataPaths } from './paths.js'
-import { readJson, writeFile } from './files.js'
+import { readJson } from './files.js'
+import { replaceFile } from './tls-bundle.js'
 
 export interface ManagerConfig {
   ClusterID: string
@@ -31,6 +32,7 @@ export function readManagerConfig(dataDir: string): ManagerConfig | undefined {
   return readJson<ManagerConfig>(dataPaths(dataDir).managerConfig)
 }
 
+/** Writes the config whole (beside, then renamed): a manager killed meanwhile finds the old one or the new one. */
 export function writeManagerConfig(dataDir: string, cfg: ManagerConfig): void {
-  writeFile(dataPaths(dataDir).managerConfig, JSON.stringify(cfg, null, 2) + '\n')
+  replaceFile(dataPaths(dataDir).managerConfig, JSON.stringify(cfg, null, 2) + '\n', 0o644)
 }

@@ -60,6 +60,12 @@ export class Executor {
     for (const r of this.runners.values()) r.events?.stop()
   }
 
+  /** Resolves once no task is being started or stopped (or after `timeoutMs`). */
+  async idle(timeoutMs: number): Promise<void> {
+    const end = Date.now() + timeoutMs
+    while (this.inFlight.size > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 50))
+  }
+
   /** Asks for a dispatch pass soon. */
   poke(): void {
     this.reactor.poke()
@@ -114,26 +120,14 @@ export class Executor {
     try {
       const networkIds = (task.NetworksAttachments ?? []).map((a) => a.Network.ID)
       if (networkIds.length && this.opts.networks) await this.opts.networks.prepare(task.NodeID!, networkIds)
-      const create = () => runner.createAndStart(config)
-      const { containerId } = fresh ? await create() : await this.createOnce(runner, task.ID, create)
+      // Idempotent by container name: a container a previous manager made for this task is adopted.
+      const { containerId } = await runner.createAndStart(config)
       const info = await runner.inspect(containerId).catch(() => undefined)
       const ok = await this.advance(task.ID, 'running', 'started', { ContainerStatus: { ContainerID: containerId, PID: info?.pid ?? 0, ExitCode: 0 } })
       if (!ok) await this.stopContainer(runner, containerId, task)
     } catch (err) {
       await this.advance(task.ID, 'failed', 'starting', { Err: (err as Error).message })
     }
-  }
-
-  /**
-   * The task's container: the one a previous manager made already, if it runs
-   * (a task never has two), else a new one (a made but unstarted one replaced).
-   */
-  private async createOnce(runner: TaskRunner, taskId: string, create: () => Promise<{ containerId: string }>): Promise<{ containerId: string }> {
-    const mine = (await runner.listTaskContainers()).filter((c) => c.taskId === taskId)
-    const live = mine.find((c) => c.state === 'running')
-    if (live) return { containerId: live.containerId }
-    for (const c of mine) await runner.remove(c.containerId)
-    return create()
   }
 
   // Stop and remove a task's container; the task ends in `state`.
@@ -219,7 +213,9 @@ export class Executor {
       // An engine cut off but not yet found down answers nothing: ask the next one.
       let timer: NodeJS.Timeout | undefined
       const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), CHECK_IMAGE_MS)))
-      const answer = await Promise.race([runner.pullImage(image).then(() => 'done' as const), late]).finally(() => clearTimeout(timer))
+      const pull = runner.pullImage(image).then(() => 'done' as const)
+      pull.catch(() => undefined) // lost the race: its failure is nobody's to hear
+      const answer = await Promise.race([pull, late]).finally(() => clearTimeout(timer))
       if (answer === 'done') return
       this.opts.log(`executor: node ${node.ID} did not answer an image check within ${CHECK_IMAGE_MS} ms; asking another`)
     }

@@ -26,10 +26,14 @@ export interface LeaderTermOptions {
   workDir: string
 }
 
+/** How long a term that ends waits for the executor's work under way (ms). */
+const STOP_WAIT_MS = 10_000
+
 export class LeaderTerm {
   private dispatcher?: Dispatcher
+  private executor?: Executor
   private loops: Array<{ start(): void; stop(): void }> = []
-  private stopped = false
+  private ended = false
 
   constructor(private readonly opts: LeaderTermOptions) {}
 
@@ -37,19 +41,19 @@ export class LeaderTerm {
   async start(): Promise<void> {
     const { store, engines, config, log } = this.opts
     await markLeader(store, config)
-    if (this.stopped) return
+    if (this.ended) return
     const dispatcher = (this.dispatcher = new Dispatcher({ store, engines, periodMs: this.opts.heartbeatMs, log }))
     const netAgent = new NetAgent({ store, engines, clusterId: config.ClusterID, workDir: this.opts.workDir, log })
-    const executor = new Executor({
+    const executor = (this.executor = new Executor({
       store, engines, clusterId: config.ClusterID, log,
       onEngineSignal: (nodeId) => {
         dispatcher.suspect(nodeId)
         netAgent.forget(nodeId)
       },
       networks: netAgent, dnsServers: await dnsServers(store, config),
-    })
+    }))
     await ensureIngress(store)
-    if (this.stopped) return
+    if (this.ended) return
     const allocator = new NetworkAllocator()
     dispatcher.start()
     this.loops = [
@@ -60,14 +64,21 @@ export class LeaderTerm {
       netAgent,
     ]
     for (const loop of this.loops) loop.start()
-    if (this.opts.enginesFile) await addEngines(store, engines, this.opts.enginesFile, log)
+    // Not awaited: a slow engine in the file must not hold up a step-down.
+    if (this.opts.enginesFile) void addEngines(store, engines, this.opts.enginesFile, log)
   }
 
+  /** Stops the loops (the work they have under way goes on until stopped() resolves). */
   stop(): void {
-    this.stopped = true
+    this.ended = true
     this.dispatcher?.stop()
     for (const loop of this.loops) loop.stop()
     this.loops = []
+  }
+
+  /** Resolves once the executor's containers under way are started or stopped (10 s at most). */
+  async stopped(): Promise<void> {
+    await this.executor?.idle(STOP_WAIT_MS)
   }
 }
 

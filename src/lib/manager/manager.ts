@@ -125,16 +125,27 @@ export class Manager {
     this.unwatchRole = watchOwnRole(store, config.NodeID, () => void this.retire(config))
     const termOptions = { store, engines: this.engines, config, heartbeatMs, log: this.log, enginesFile: this.opts.enginesFile, workDir: paths.manager }
     const onLeadership = (leading: boolean) => {
+      // Losing the lead stops the loops at once, not after a term still starting.
+      if (!leading) this.term?.stop()
       this.transitions = this.transitions.then(async () => {
-        if (this.stopping) return
-        if (leading && !this.term) {
-          this.log(`leading the swarm: running the control loop`)
-          this.term = new LeaderTerm(termOptions)
-          await this.term.start().catch((err: Error) => this.log(`leader: ${err.message}`))
-        } else if (!leading && this.term) {
+        if (!leading && this.term) {
           this.log(`no longer leading: control loop stopped`)
-          this.term.stop()
+          const term = this.term
           this.term = undefined
+          await term.stopped() // work under way ends before another term (here) begins
+        }
+        if (this.stopping || !leading || this.term || !membership.isLeader) return
+        this.log(`leading the swarm: running the control loop`)
+        const term = (this.term = new LeaderTerm(termOptions))
+        try {
+          await term.start()
+        } catch (err) {
+          // Leading with no loop helps nobody: try again while still leading.
+          this.log(`leader: the control loop did not start (${(err as Error).message}); trying again in 1 s`)
+          term.stop()
+          await term.stopped()
+          if (this.term === term) this.term = undefined
+          setTimeout(() => onLeadership(membership.isLeader), 1000).unref()
         }
       })
     }
@@ -153,10 +164,11 @@ export class Manager {
   /** Stops serving and closes the store; safe to call twice. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      this.term?.stop()
       await this.transitions
       this.unwatchRole?.()
       clearInterval(this.lookTimer)
-      this.term?.stop()
+      await this.term?.stopped()
       // Hands the leadership on at once rather than after the lease (a graceful stop).
       await Promise.race([this.membership?.leave().catch(() => undefined), sleep(1500)])
       this.certs?.stop()

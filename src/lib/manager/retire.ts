@@ -18,6 +18,13 @@ export function watchOwnRole(store: Store, nodeId: string, onRetired: () => void
       onRetired()
     }
   })
+  // Demoted or removed while this manager was down: the watch would never say so.
+  void store.get<Node>('node', nodeId).then((node) => {
+    if (!done && (!node || node.Spec.Role !== 'manager')) {
+      done = true
+      onRetired()
+    }
+  }, () => undefined)
   return () => {
     done = true
     unwatch()
@@ -30,6 +37,8 @@ export function retire(dataDir: string, managerAddr?: string): void {
   // The log stays, for whoever wants to know what happened.
   let entries: string[] = []
   try { entries = readdirSync(paths.manager) } catch { /* none */ }
+  // The config first: a retirement cut short leaves no manager that would start.
+  rmSync(paths.managerConfig, { force: true })
   for (const f of entries) if (f !== basename(paths.logfile)) rmSync(join(paths.manager, f), { recursive: true, force: true })
   const ctx = readContext(dataDir) ?? readJson<Context>(paths.context)
   if (ctx) writeFile(paths.context, JSON.stringify({ ...ctx, Role: 'worker', ...(managerAddr ? { Manager: managerAddr } : {}) }, null, 2) + '\n')

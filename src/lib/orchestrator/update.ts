@@ -124,6 +124,7 @@ export class Updater {
     const keyOf = (t: Task) => (t.Slot !== undefined ? `s${t.Slot}` : `n${t.NodeID}`)
     const started = Date.now()
     await this.replace(service, live, cfg.Order)
+    if (this.stopped) return
     await this.until(async () => {
       const current = await this.opts.store.get<Service>('service', service.ID)
       if (!current) return true
@@ -144,6 +145,8 @@ export class Updater {
         const t = await store.get<Task>('task', fresh.ID)
         return !t || t.Status.State === 'running' || isTerminal(t.Status.State)
       }, BATCH_TIMEOUT_MS)
+      // Stopped (this manager no longer leads): the next leader goes on from here, the old task still up.
+      if (this.stopped) return
     }
     for (const t of old) {
       await modify<Task>(store, 'task', t.ID, (x) => {

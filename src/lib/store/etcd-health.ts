@@ -49,7 +49,9 @@ export class EtcdHealth {
 
   private async check(host: string): Promise<void> {
     const name = host.replace(/^https?:\/\//, '')
-    // An answer at all is what counts: a member without quorum says "false" but is there.
+    // A member that answers "false" (no leader: cut off from its peers, or the whole cluster
+    // without quorum) counts as a miss too: a watch on it would hear nothing. When every
+    // member misses, calls go to them anyway (etcd-client.ts).
     const answered = await this.ask(host)
     const before = this.misses.get(name) ?? 0
     const now = answered ? 0 : before + 1
@@ -62,8 +64,11 @@ export class EtcdHealth {
       const url = new URL('/health', host)
       const request = url.protocol === 'https:' ? httpsRequest : httpRequest
       const req = request(url, { timeout: TIMEOUT_MS, ...(url.protocol === 'https:' ? this.tls : {}) }, (res) => {
-        res.resume()
-        resolve(true)
+        let body = ''
+        res.setEncoding('utf8')
+        res.on('data', (c: string) => (body += c))
+        res.on('end', () => resolve(res.statusCode === 200 && /"health"\s*:\s*"true"/.test(body)))
+        res.on('error', () => resolve(false))
       })
       req.on('timeout', () => req.destroy())
       req.on('error', () => resolve(false))
