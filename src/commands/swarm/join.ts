@@ -27,14 +27,11 @@ export default class SwarmJoin extends BaseCommand {
     }
     const { joinSwarm } = await import('../../lib/client/join.js')
     const engine = engineRefFromFlags(flags)
-    let advertiseAddr = flags['advertise-addr']
-    const listenHost = flags['listen-addr'].replace(/:\d+$/, '').replace(/^\[|\]$/g, '')
+    const { defaultAdvertiseAddr, splitHostPort } = await import('../../lib/manager/addresses.js')
+    const listenHost = splitHostPort(flags['listen-addr'], 'listen address').host
     // A manager listening on one address is reached there (its certificate is made for it).
-    if (!advertiseAddr && listenHost !== '0.0.0.0') advertiseAddr = listenHost
-    if (!advertiseAddr && engine.URL.startsWith('unix://')) {
-      const { defaultAdvertiseAddr } = await import('../../lib/manager/addresses.js')
-      advertiseAddr = defaultAdvertiseAddr()
-    }
+    let advertiseAddr = flags['advertise-addr'] ?? (listenHost !== '0.0.0.0' ? listenHost : undefined)
+    if (!advertiseAddr && engine.URL.startsWith('unix://')) advertiseAddr = defaultAdvertiseAddr()
     const { role, runsManager } = await joinSwarm({
       token: flags.token, manager: args.manager, engine, advertiseAddr, listenAddr: flags['listen-addr'], dataDir,
     })

@@ -6,6 +6,8 @@ import type { Node } from '../types/index.js'
 import type { Authorize } from './server.js'
 
 export const ADMIN_OU = 'tsw-admin'
+/** The organisational unit of managers' certificates (cluster/renew.ts roleOU). */
+export const MANAGER_OU = 'swarm-manager'
 const NOT_MANAGER = "This node is not a swarm manager. Worker nodes can't be used to view or modify cluster state. Please run this command on a manager node or promote the current node to a manager."
 
 /** The authorisation rule of the manager's API. */

@@ -11,11 +11,10 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import { request } from 'node:https'
 import { UnavailableError } from '../errors/index.js'
+import { MANAGER_OU } from './authorize.js'
 import type { ApiContext } from './context.js'
 import type { Caller } from './http.js'
 
-/** The organisational unit of managers' certificates (as server.ts has it). */
-const MANAGER_OU = 'swarm-manager'
 
 /** Set on a forwarded request: its receiver serves it whether it leads or not (one hop). */
 export const FORWARDED = 'x-tsw-forwarded'

@@ -6,6 +6,7 @@ import type { TLSSocket } from 'node:tls'
 import { ForbiddenError, NotFoundError } from '../errors/index.js'
 import { parseJsonBody, readJsonBody, send, sendError, type ApiRequest, type Caller } from './http.js'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { MANAGER_OU } from './authorize.js'
 import { FORWARDED_CN, FORWARDED_OU } from './forward.js'
 import { stripVersion, type Handler, type Router } from './router.js'
 
@@ -22,9 +23,6 @@ function peerOf(req: IncomingMessage): Caller | undefined {
   const peer = socket.getPeerCertificate()
   return { commonName: String(peer.subject?.CN ?? ''), organizationalUnit: String(peer.subject?.OU ?? '') }
 }
-
-/** The organisational unit of managers' certificates. */
-export const MANAGER_OU = 'swarm-manager'
 
 /** Decides whether an authenticated caller may use a route; throws ForbiddenError if not. */
 export type Authorize = (caller: Caller, req: ApiRequest) => Promise<void>
@@ -87,14 +85,13 @@ export async function routeRequest(
     }
     const peer = socket.getPeerCertificate()
     request.caller = { commonName: String(peer.subject.CN ?? ''), organizationalUnit: String(peer.subject.OU ?? '') }
-    await authorize(request.caller, request)
     // Forwarded by another manager (forward.ts): it checked the caller; the caller's rights apply.
     // Only a node that is a manager now may speak for another caller (a demoted one keeps its old certificate).
     const cn = req.headers[FORWARDED_CN]
     if (typeof cn === 'string' && request.caller.organizationalUnit === MANAGER_OU && await trustForwarder?.(request.caller)) {
       request.caller = { commonName: cn, organizationalUnit: String(req.headers[FORWARDED_OU] ?? '') }
-      await authorize(request.caller, request)
     }
+    await authorize(request.caller, request)
   }
   return { ...request, route: found.route.handler }
 }

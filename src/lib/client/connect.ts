@@ -1,7 +1,7 @@
 // Which manager the CLI talks to: --host, else TSW_HOST, else the host's
 // context (written by swarm init/join), with the TLS bundle beside it.
 import { readFileSync } from 'node:fs'
-import { dataPaths, readContext, writeFile } from '../config/index.js'
+import { dataPaths, readContext, updateContext } from '../config/index.js'
 import { FailedPreconditionError } from '../errors/index.js'
 import { ManagerClient } from './client.js'
 import { RenewingClient } from './renew.js'
@@ -34,7 +34,7 @@ export function clientFor(dataDir: string, host?: string): ManagerClient {
     managers: ctx.Managers ?? [],
     onManagers: (managers: string[]) => {
       try {
-        writeFile(paths.context, JSON.stringify({ ...readContext(dataDir), Managers: managers }, null, 2) + '\n')
+        updateContext(dataDir, { Managers: managers })
       } catch { /* a context we cannot write is still a context */ }
     },
   } : undefined

@@ -2,7 +2,7 @@
 // the digest in the token before sending anything, then send the join request
 // over a connection that trusts only that CA.
 import { request } from 'node:https'
-import { dataPaths, readContext, writeContext, writeFile, writeManagerConfig, writeStoreFiles } from '../config/index.js'
+import { dataPaths, updateContext, writeContext, writeFile, writeManagerConfig, writeStoreFiles } from '../config/index.js'
 import { hostOf, type JoinResponse } from '../cluster/join.js'
 import { InvalidArgumentError } from '../errors/index.js'
 import { caDigest, generateKeyPair, parseJoinToken } from '../pki/index.js'
@@ -95,6 +95,5 @@ export async function setupPromotedManager(client: ManagerClient, opts: { dataDi
   })
   const addr = opts.advertiseAddr ?? res.ManagerSetup?.AdvertiseAddr ?? client.host
   const served = writeManagerFiles({ dataDir: opts.dataDir, advertiseAddr: addr, engine: { URL: `tcp://${addr}` } }, res, listenAddr, keys.privateKeyPem)
-  const ctx = readContext(opts.dataDir)
-  if (ctx) writeFile(dataPaths(opts.dataDir).context, JSON.stringify({ ...ctx, Manager: served, Role: 'manager' }, null, 2) + '\n')
+  updateContext(opts.dataDir, { Manager: served, Role: 'manager' })
 }

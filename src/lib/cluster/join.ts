@@ -6,6 +6,7 @@ import { issueCertificate, parseJoinToken, type CertAndKey } from '../pki/index.
 import type { Store } from '../store/index.js'
 import type { EngineInfo, EngineRef, Node, NodeRole } from '../types/index.js'
 import { certExpiryMs, recordNodeCert } from './ca-rotation.js'
+import { roleOU } from './renew.js'
 import { newEngineRecord, newNode, type StoredEngine } from './node-record.js'
 import { getSwarm } from './swarm.js'
 
@@ -60,14 +61,11 @@ export async function joinNode(deps: JoinDeps, req: JoinRequest): Promise<JoinRe
   const addr = req.AdvertiseAddr || hostOf(req.Engine.URL)
   const cert = await issueCertificate({
     ca: deps.ca, publicKeyPem: req.PublicKey, commonName: id,
-    organizationalUnit: role === 'manager' ? 'swarm-manager' : 'swarm-worker',
+    organizationalUnit: roleOU(role),
     organization: swarm.ID, usage: setup ? 'both' : 'client', validityMs: certExpiryMs(swarm),
-    ...(setup ? { ips: [...new Set([addr, '127.0.0.1'])].filter((a) => /^[\d.]+$|:/.test(a)), dnsNames: ['localhost', info.Hostname] } : {}),
+    ...(setup ? managerNames(addr, info.Hostname) : {}),
   })
-  const node = newNode(id, info, role, addr)
-  if (setup) node.ManagerStatus = { Reachability: 'unreachable', Addr: `${addr}:${listenPort(req.ListenAddr)}` }
-  await deps.store.create('engine', newEngineRecord(id, req.Engine, info))
-  await deps.store.create('node', node)
+  await storeEngineNode(deps.store, id, req.Engine, info, role, addr, setup ? `${addr}:${listenPort(req.ListenAddr)}` : undefined)
   await recordNodeCert(deps.store, id, deps.ca.certPem, deps.ca.certPem)
   return { NodeID: id, Role: role, ClusterID: swarm.ID, CACert: deps.ca.certPem, Cert: cert, ...(setup ? { ManagerSetup: setup } : {}) }
 }
@@ -99,9 +97,19 @@ async function checkNewEngine(deps: Pick<JoinDeps, 'store' | 'probe'>, engine: E
   return info
 }
 
-async function storeEngineNode(store: Store, id: string, engine: EngineRef, info: EngineInfo, role: NodeRole, addr?: string): Promise<Node> {
+/** Records a new node and its engine; a manager that will run gets its API address (`managerAddr`). */
+async function storeEngineNode(
+  store: Store, id: string, engine: EngineRef, info: EngineInfo, role: NodeRole, addr?: string, managerAddr?: string,
+): Promise<Node> {
   await store.create('engine', newEngineRecord(id, engine, info))
-  return store.create('node', newNode(id, info, role, addr || hostOf(engine.URL)))
+  const node = newNode(id, info, role, addr || hostOf(engine.URL))
+  if (managerAddr) node.ManagerStatus = { Reachability: 'unreachable', Addr: managerAddr }
+  return store.create('node', node)
+}
+
+/** What a manager's serving certificate is for: its address (when an IP), loopback, and its host name. */
+function managerNames(addr: string, hostname: string): { ips: string[]; dnsNames: string[] } {
+  return { ips: [...new Set([addr, '127.0.0.1'])].filter((a) => /^[\d.]+$|:/.test(a)), dnsNames: ['localhost', hostname] }
 }
 
 /** worker or manager, by which of the cluster's tokens this is. */
@@ -147,9 +155,8 @@ export async function setupPromotedManager(
   const swarm = await getSwarm(deps.store)
   const addr = req.AdvertiseAddr || node.Status.Addr
   const cert = await issueCertificate({
-    ca: deps.ca, publicKeyPem: req.PublicKey, commonName: nodeId, organizationalUnit: 'swarm-manager', organization: swarm.ID,
-    usage: 'both', validityMs: certExpiryMs(swarm), ips: [...new Set([addr, '127.0.0.1'])].filter((a) => /^[\d.]+$|:/.test(a)),
-    dnsNames: ['localhost', node.Description.Hostname],
+    ca: deps.ca, publicKeyPem: req.PublicKey, commonName: nodeId, organizationalUnit: roleOU('manager'), organization: swarm.ID,
+    usage: 'both', validityMs: certExpiryMs(swarm), ...managerNames(addr, node.Description.Hostname),
   })
   await recordNodeCert(deps.store, nodeId, deps.ca.certPem, deps.ca.certPem)
   return { NodeID: nodeId, Role: 'manager', ClusterID: swarm.ID, CACert: deps.ca.certPem, Cert: cert, ManagerSetup: { ...setup, AdvertiseAddr: addr } }

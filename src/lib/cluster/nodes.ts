@@ -68,14 +68,14 @@ export function parseVersion(raw: string | null, what: string): number {
  * manager, and the leader when no other manager can take over (`handOver`).
  */
 export async function updateNode(
-  store: Store, id: string, version: number, spec: NodeSpec, managerAddr: (n: Node) => string, handOver = false, isLeader?: boolean,
+  store: Store, id: string, version: number, spec: NodeSpec, managerAddr: (n: Node) => string, handOver: boolean, isLeader: boolean,
 ): Promise<Node> {
   const node = await store.get<Node>('node', id)
   if (!node) throw new NotFoundError(`node ${id} not found`)
   if (node.Spec.Role === 'manager' && spec.Role === 'worker') {
     const managers = (await store.list<Node>('node')).filter((n) => n.Spec.Role === 'manager')
     if (managers.length <= 1) throw new FailedPreconditionError('attempting to demote the last manager of the swarm')
-    if ((isLeader ?? node.ManagerStatus?.Leader) && !handOver) {
+    if (isLeader && !handOver) {
       throw new FailedPreconditionError(`node ${id} is the leader and no other manager runs to take over: start another manager first (a swarm on etcd: tsw swarm join --token <manager token> on another host)`)
     }
   }

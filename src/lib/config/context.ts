@@ -20,6 +20,14 @@ export function readContext(dataDir: string): Context | undefined {
   return readJson<Context>(dataPaths(dataDir).context)
 }
 
+/** Changes some fields of an existing context (its TLS bundle untouched); false when there is none. */
+export function updateContext(dataDir: string, change: Partial<Context>): boolean {
+  const ctx = readContext(dataDir)
+  if (!ctx) return false
+  writeFile(dataPaths(dataDir).context, JSON.stringify({ ...ctx, ...change }, null, 2) + '\n')
+  return true
+}
+
 /** Writes the context and its TLS bundle (key mode 0600). */
 export function writeContext(dataDir: string, ctx: Context, tls: { ca: string; cert: string; key: string }): void {
   const p = dataPaths(dataDir)

@@ -12,7 +12,7 @@ import { NetAgent } from '../network/agent.js'
 import { NetworkAllocator } from '../network/allocator.js'
 import { Orchestrator, Updater } from '../orchestrator/index.js'
 import { SchedulerLoop } from '../scheduler/loop.js'
-import { modify, type Store } from '../store/index.js'
+import type { Store } from '../store/index.js'
 import type { Node } from '../types/index.js'
 
 export interface LeaderTermOptions {
@@ -37,11 +37,9 @@ export class LeaderTerm {
 
   constructor(private readonly opts: LeaderTermOptions) {}
 
-  /** Marks this manager's node the leader and starts the loops. */
+  /** Starts the loops. (Who leads is read from the election, not written on the nodes: manager-status.ts.) */
   async start(): Promise<void> {
     const { store, engines, config, log } = this.opts
-    await markLeader(store, config)
-    if (this.ended) return
     const dispatcher = (this.dispatcher = new Dispatcher({ store, engines, periodMs: this.opts.heartbeatMs, log }))
     const netAgent = new NetAgent({ store, engines, clusterId: config.ClusterID, workDir: this.opts.workDir, log })
     const executor = (this.executor = new Executor({
@@ -79,21 +77,6 @@ export class LeaderTerm {
   /** Resolves once the executor's containers under way are started or stopped (10 s at most). */
   async stopped(): Promise<void> {
     await this.executor?.idle(STOP_WAIT_MS)
-  }
-}
-
-// This manager leads: its node says so, and no other manager's does.
-async function markLeader(store: Store, config: ManagerConfig): Promise<void> {
-  for (const node of await store.list<Node>('node')) {
-    if (node.ID === config.NodeID) {
-      await modify<Node>(store, 'node', node.ID, (n) => {
-        n.ManagerStatus = { Leader: true, Reachability: 'reachable', Addr: `${config.AdvertiseAddr}:${config.AdvertisePort}` }
-      })
-    } else if (node.ManagerStatus?.Leader) {
-      await modify<Node>(store, 'node', node.ID, (n) => {
-        if (n.ManagerStatus) delete n.ManagerStatus.Leader
-      })
-    }
   }
 }
 

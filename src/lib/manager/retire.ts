@@ -3,7 +3,7 @@
 // context pointing at a manager that still runs.
 import { readdirSync, rmSync } from 'node:fs'
 import { basename, join } from 'node:path'
-import { dataPaths, readContext, readJson, writeFile, type Context } from '../config/index.js'
+import { dataPaths, updateContext } from '../config/index.js'
 import type { Store } from '../store/index.js'
 import type { Node } from '../types/index.js'
 
@@ -40,6 +40,5 @@ export function retire(dataDir: string, managerAddr?: string): void {
   // The config first: a retirement cut short leaves no manager that would start.
   rmSync(paths.managerConfig, { force: true })
   for (const f of entries) if (f !== basename(paths.logfile)) rmSync(join(paths.manager, f), { recursive: true, force: true })
-  const ctx = readContext(dataDir) ?? readJson<Context>(paths.context)
-  if (ctx) writeFile(paths.context, JSON.stringify({ ...ctx, Role: 'worker', ...(managerAddr ? { Manager: managerAddr } : {}) }, null, 2) + '\n')
+  updateContext(dataDir, { Role: 'worker', ...(managerAddr ? { Manager: managerAddr } : {}) })
 }

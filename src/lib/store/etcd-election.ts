@@ -111,19 +111,19 @@ export class EtcdLeadership implements Leadership {
 
   // The look at the keys (see the top of the file); a failed look changes nothing.
   private poll(): void {
+    // The campaign whose key was seen among the election's keys: only it can have lost its key.
+    let seen: Etcd3Module.Campaign | undefined
     const tick = async () => {
       const campaign = this.campaign
-      const lease = campaign && leaseOf(campaign)
-      if (!campaign || !lease || this.leader || !this.seen.has(campaign)) {
-        if (campaign && lease && !this.seen.has(campaign)) await this.checkSeen(campaign)
-        return
-      }
-      const id = await (lease as unknown as { grant(): Promise<string> }).grant()
+      const lease = campaign && (leaseOf(campaign) as unknown as { grant(): Promise<string> } | undefined)
+      if (!campaign || !lease || this.leader) return
+      const id = await lease.grant()
       const keys = await this.keys()
       if (this.campaign !== campaign || this.leader) return
       const at = keys.findIndex((k) => k.endsWith(`/${id}`) || k === id)
+      if (at >= 0) seen = campaign
       if (at === 0) this.elected(campaign)
-      else if (at < 0) this.restart(campaign)
+      else if (at < 0 && seen === campaign) this.restart(campaign)
     }
     const loop = () => {
       if (this.stopped) return
@@ -132,14 +132,6 @@ export class EtcdLeadership implements Leadership {
       })
     }
     this.poller = setTimeout(loop, POLL_MS)
-  }
-
-  /** Campaigns whose key was seen among the election's keys: only those can have lost it. */
-  private readonly seen = new WeakSet<Etcd3Module.Campaign>()
-  private async checkSeen(campaign: Etcd3Module.Campaign): Promise<void> {
-    const lease = leaseOf(campaign) as unknown as { grant(): Promise<string> }
-    const id = await lease.grant()
-    if ((await this.keys()).some((k) => k.endsWith(`/${id}`) || k === id)) this.seen.add(campaign)
   }
 
   /** (Re)starts the countdown after which a leader without lease renewals steps down. */

@@ -30,7 +30,7 @@ export function nodeRoutes(router: Router, ctx: ApiContext): void {
     const running = await ctx.membership.managers()
     const handOver = ctx.config.Store !== undefined && running.some((m) => m.NodeID !== node.ID)
     const [current] = withManagerStatus([node], running)
-    await updateNode(ctx.store, node.ID, version, spec, (n) => `${n.Status.Addr}:${ctx.config.AdvertisePort}`, handOver, current.ManagerStatus?.Leader)
+    await updateNode(ctx.store, node.ID, version, spec, (n) => `${n.Status.Addr}:${ctx.config.AdvertisePort}`, handOver, current.ManagerStatus?.Leader === true)
     return { status: 200 }
   })
 
