@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Bundles the CLI into one file, dist/tsw.cjs, for a fast start (NOTES.md, "CLI start-up").
+// Bundles the CLI into one file, dist/tsw.cjs, for a fast start (DESIGN.md, "CLI": start-up time).
 //
 //   node scripts/bundle.mjs               the bundle (npm run build, before `oclif manifest`)
 //   node scripts/bundle.mjs --code-cache  then its V8 code cache (after `oclif manifest`)

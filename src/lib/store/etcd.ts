@@ -1,6 +1,6 @@
 // etcd backend, for several managers sharing one cluster state (DESIGN.md
-// "Store", NOTES.md "etcd"). The etcd3 client is imported lazily, in open():
-// the CLI never pays for it (NOTES.md "CLI start-up"). How it connects, and
+// "Store"). The etcd3 client is imported lazily, in open():
+// the CLI never pays for it (DESIGN.md "CLI", start-up time). How it connects, and
 // which failures are UnavailableError, is in etcd-client.ts; leader election
 // in etcd-election.ts.
 //
