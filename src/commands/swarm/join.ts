@@ -27,10 +27,12 @@ export default class SwarmJoin extends BaseCommand {
     }
     const { joinSwarm } = await import('../../lib/client/join.js')
     const engine = engineRefFromFlags(flags)
-    const { defaultAdvertiseAddr, splitHostPort } = await import('../../lib/manager/addresses.js')
+    const { defaultAdvertiseAddr, resolveAdvertiseAddr, splitHostPort } = await import('../../lib/manager/addresses.js')
     const listenHost = splitHostPort(flags['listen-addr'], 'listen address').host
+    // An interface name stands for its address; a host name is refused before anything is sent.
+    const asked = flags['advertise-addr'] !== undefined ? resolveAdvertiseAddr(flags['advertise-addr']).host : undefined
     // A manager listening on one address is reached there (its certificate is made for it).
-    let advertiseAddr = flags['advertise-addr'] ?? (listenHost !== '0.0.0.0' ? listenHost : undefined)
+    let advertiseAddr = asked ?? (listenHost !== '0.0.0.0' ? listenHost : undefined)
     if (!advertiseAddr && engine.URL.startsWith('unix://')) advertiseAddr = defaultAdvertiseAddr()
     const { role, runsManager } = await joinSwarm({
       token: flags.token, manager: args.manager, engine, advertiseAddr, listenAddr: flags['listen-addr'], dataDir,

@@ -15,7 +15,7 @@ import type { Store } from '../store/index.js'
 import { openStore } from './open-store.js'
 import type { EngineInfo, EngineRef } from '../types/index.js'
 import { ADMIN_OU } from '../api/index.js'
-import { defaultAdvertiseAddr, splitHostPort } from './addresses.js'
+import { defaultAdvertiseAddr, resolveAdvertiseAddr, splitHostPort } from './addresses.js'
 
 export interface InitOptions {
   dataDir: string
@@ -44,8 +44,9 @@ export const ALREADY_IN_SWARM = 'This node is already part of a swarm. Use "tsw 
 export async function initSwarm(opts: InitOptions): Promise<InitResult> {
   if (readManagerConfig(opts.dataDir) || readContext(opts.dataDir)) throw new FailedPreconditionError(ALREADY_IN_SWARM, 503)
   const listen = splitHostPort(opts.listenAddr, 'listen address')
-  const adv = splitHostPort(opts.advertiseAddr ?? (listen.host !== '0.0.0.0' ? listen.host : defaultAdvertiseAddr()), 'advertise address')
-  const port = opts.advertiseAddr && /:\d+$/.test(opts.advertiseAddr) ? adv.port : listen.port
+  const asked = opts.advertiseAddr !== undefined ? resolveAdvertiseAddr(opts.advertiseAddr) : undefined
+  const adv = asked ?? { host: listen.host !== '0.0.0.0' ? listen.host : defaultAdvertiseAddr() }
+  const port = asked?.port ?? listen.port
   const info = await probe(opts.engine)
 
   const clusterId = newId()
