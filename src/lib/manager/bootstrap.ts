@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { newEngineRecord, newNode, newSwarm, saveCA } from '../cluster/index.js'
 import {
-  readContext, readManagerConfig, dataPaths, writeContext, writeFile, writeManagerConfig, writeStoreFiles, type StorePems,
+  readContext, readManagerConfig, dataPaths, replacePair, writeContext, writeManagerConfig, writeStoreFiles, type StorePems,
 } from '../config/index.js'
 import { connectEngine, probeEngine } from '../engine/index.js'
 import { FailedPreconditionError, UnavailableError } from '../errors/index.js'
@@ -84,8 +84,7 @@ export async function initSwarm(opts: InitOptions): Promise<InitResult> {
   } finally {
     await store.close()
   }
-  writeFile(paths.serverCert, server.certPem)
-  writeFile(paths.serverKey, server.keyPem, true)
+  replacePair(paths.serverKey, paths.serverCert, server.keyPem, server.certPem)
   writeManagerConfig(opts.dataDir, {
     ClusterID: clusterId, NodeID: nodeId, ListenAddr: `${listen.host}:${listen.port}`,
     AdvertiseAddr: adv.host, AdvertisePort: port, HeartbeatMs: opts.heartbeatMs,

@@ -6,7 +6,7 @@
 // new certificate with the new root cross-signed by the old one, and both roots
 // trusted for client certificates; and it ends a rotation once no node is left on
 // the old root.
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import type { Server } from 'node:https'
 import type { ApiContext } from '../api/index.js'
 import { ADMIN_OU } from '../api/authorize.js'
@@ -14,7 +14,8 @@ import {
   certExpiryMs, finishRotationIfDone, getSwarm, loadRootCA, recordNodeCert, roleOU, type RootCAState,
 } from '../cluster/index.js'
 import { dataPaths, type ManagerConfig } from '../config/index.js'
-import { readBundle, replaceFile, withBundleLock, writeBundle } from '../config/tls-bundle.js'
+import { readPair, replacePair } from '../config/files.js'
+import { readBundle, withBundleLock, writeBundle } from '../config/tls-bundle.js'
 import { certificateInfo, generateKeyPair, reissueCertificate, renewalReason, renewalTime, type CertAndKey } from '../pki/index.js'
 import type { Store } from '../store/index.js'
 import type { Node } from '../types/index.js'
@@ -95,13 +96,12 @@ export class CertRenewer {
 
   // The server certificate, renewed if due; its node records what it holds.
   private async renewServerCert(ca: CertAndKey, validityMs: number): Promise<string> {
-    let cert = readFileSync(this.paths.serverCert, 'utf8')
+    let cert = readPair(this.paths.serverKey, this.paths.serverCert).cert
     const reason = renewalReason(cert, this.now(), ca.certPem)
     if (reason) {
       const keys = generateKeyPair()
       cert = await reissueCertificate(cert, ca, keys.publicKeyPem, { validityMs })
-      replaceFile(this.paths.serverKey, keys.privateKeyPem, 0o600)
-      replaceFile(this.paths.serverCert, cert, 0o644)
+      replacePair(this.paths.serverKey, this.paths.serverCert, keys.privateKeyPem, cert)
       this.opts.log(`server certificate renewed (${reason === 'root' ? 'new root CA' : 'expiring'}), valid until ${new Date(renewalEnd(cert)).toISOString()}`)
     }
     await recordNodeCert(this.opts.store, this.opts.config.NodeID, ca.certPem, ca.certPem)
@@ -110,7 +110,7 @@ export class CertRenewer {
 
   // The TLS context: during a rotation, the chain through the cross-signed root and both roots trusted.
   private applyContext(cert: string, root: RootCAState): void {
-    const key = readFileSync(this.paths.serverKey, 'utf8')
+    const key = readPair(this.paths.serverKey, this.paths.serverCert).key
     const chain = cert + (root.previous ? root.previous.crossSignedPem : root.current.certPem)
     const trusted = root.current.certPem + (root.previous?.certPem ?? '')
     const id = key + chain + trusted
