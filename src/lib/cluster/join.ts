@@ -105,10 +105,11 @@ async function checkNewEngine(deps: Pick<JoinDeps, 'store' | 'probe'>, engine: E
 async function storeEngineNode(
   store: Store, id: string, engine: EngineRef, info: EngineInfo, role: NodeRole, addr?: string, managerAddr?: string,
 ): Promise<Node> {
-  await store.create('engine', newEngineRecord(id, engine, info))
   const node = newNode(id, info, role, addr || hostOf(engine.URL))
   if (managerAddr) node.ManagerStatus = { Reachability: 'unreachable', Addr: managerAddr }
-  return store.create('node', node)
+  // One transaction: an engine record without its node would say "already part of a swarm" for ever.
+  const [, saved] = await store.createAll([{ kind: 'engine', obj: newEngineRecord(id, engine, info) }, { kind: 'node', obj: node }])
+  return saved as Node
 }
 
 /** What a manager's serving certificate is for: its address (when an IP), loopback, and its host name. */

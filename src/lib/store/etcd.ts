@@ -122,6 +122,22 @@ export class EtcdStore implements Store {
     return this.written(res.header.revision, { ...out, Version: { Index: Number(res.header.revision) } })
   }
 
+  /** create() of several objects in one etcd transaction (every key must be absent). */
+  async createAll(objects: Array<{ kind: Kind; obj: StoredObject }>): Promise<StoredObject[]> {
+    if (objects.length === 0) return []
+    const now = new Date().toISOString()
+    const outs = objects.map(({ obj }) => ({ ...obj, CreatedAt: obj.CreatedAt || now, UpdatedAt: now }))
+    const res = await this.call(() => {
+      const [first, ...rest] = objects
+      const txn = this.ns.if(key(first.kind, first.obj.ID), 'Create', '==', 0)
+      for (const o of rest) txn.and(key(o.kind, o.obj.ID), 'Create', '==', 0)
+      return txn.then(...objects.map((o, i) => this.ns.put(key(o.kind, o.obj.ID)).value(encode(outs[i])))).commit()
+    })
+    if (!res.succeeded) throw new ConflictError(`${objects.map((o) => `${o.kind} ${o.obj.ID}`).join(' or ')} already exists`)
+    const index = Number(res.header.revision)
+    return this.written(res.header.revision, outs.map((o) => ({ ...o, Version: { Index: index } })))
+  }
+
   /**
    * One transaction, no read first (one round trip). The stored CreatedAt is
    * only known afterwards: when the caller's copy had another (or none), a

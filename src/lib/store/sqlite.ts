@@ -58,6 +58,21 @@ export class SqliteStore implements Store {
     return saved
   }
 
+  async createAll(objects: Array<{ kind: Kind; obj: StoredObject }>): Promise<StoredObject[]> {
+    const saved = this.db.transaction(() => objects.map(({ kind, obj }) => {
+      if (this.db.prepare('SELECT 1 FROM objects WHERE kind = ? AND id = ?').get(kind, obj.ID)) {
+        throw new ConflictError(`${kind} ${obj.ID} already exists`)
+      }
+      const index = this.nextIndex()
+      const now = new Date().toISOString()
+      const out = { ...obj, Version: { Index: index }, CreatedAt: obj.CreatedAt || now, UpdatedAt: now }
+      this.db.prepare('INSERT INTO objects VALUES (?, ?, ?, ?)').run(kind, obj.ID, index, JSON.stringify(out))
+      return out
+    }))()
+    saved.forEach((object, i) => this.emit({ kind: objects[i].kind, action: 'create', id: object.ID, object }))
+    return saved
+  }
+
   async update<T extends StoredObject>(kind: Kind, obj: T, expected?: number): Promise<T> {
     const saved = this.db.transaction(() => {
       const row = this.db.prepare('SELECT data FROM objects WHERE kind = ? AND id = ?').get(kind, obj.ID) as

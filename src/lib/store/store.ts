@@ -24,6 +24,11 @@ export interface Store {
   /** Stores a new object; sets Version and timestamps. Throws ConflictError if the ID exists. */
   create<T extends StoredObject>(kind: Kind, obj: T): Promise<T>
   /**
+   * Stores several new objects in one transaction: all of them or none. Throws
+   * ConflictError (nothing stored) if any ID exists. Returns them as stored.
+   */
+  createAll(objects: Array<{ kind: Kind; obj: StoredObject }>): Promise<StoredObject[]>
+  /**
    * Replaces an object. When `expected` is given it must equal the stored
    * Version.Index, else OutOfSequenceError. Throws NotFoundError if absent.
    */
