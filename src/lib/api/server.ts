@@ -84,7 +84,7 @@ export async function routeRequest(
       throw new ForbiddenError('a client certificate signed by the swarm CA is required: use the bundle in <data-dir>/tls (tsw swarm init/join writes it)', 401)
     }
     const peer = socket.getPeerCertificate()
-    request.caller = { commonName: String(peer.subject.CN ?? ''), organizationalUnit: String(peer.subject.OU ?? '') }
+    request.caller = { commonName: String(peer.subject.CN ?? ''), organizationalUnit: String(peer.subject.OU ?? ''), serial: peer.serialNumber }
     // Forwarded by another manager (forward.ts): it checked the caller; the caller's rights apply.
     // Only a node that is a manager now may speak for another caller (a demoted one keeps its old certificate).
     const cn = req.headers[FORWARDED_CN]

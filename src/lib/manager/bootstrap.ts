@@ -3,7 +3,7 @@
 // host's context. Nothing is written unless the engine answered.
 import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import { hostname } from 'node:os'
-import { newEngineRecord, newNode, newSwarm, saveCA } from '../cluster/index.js'
+import { newEngineRecord, newNode, newSwarm, recordAdminCert, saveCA } from '../cluster/index.js'
 import {
   readContext, readManagerConfig, dataPaths, replacePair, writeContext, writeManagerConfig, writeStoreFiles, type StorePems,
 } from '../config/index.js'
@@ -81,6 +81,7 @@ export async function initSwarm(opts: InitOptions): Promise<InitResult> {
     const node = newNode(nodeId, info, 'manager', adv.host)
     node.ManagerStatus = { Leader: true, Reachability: 'reachable', Addr: `${adv.host}:${port}` }
     await store.create('node', node)
+    await recordAdminCert(store, admin.certPem, nodeId)
   } finally {
     await store.close()
   }

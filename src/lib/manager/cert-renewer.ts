@@ -11,7 +11,7 @@ import type { Server } from 'node:https'
 import type { ApiContext } from '../api/index.js'
 import { ADMIN_OU } from '../api/authorize.js'
 import {
-  certExpiryMs, finishRotationIfDone, getSwarm, loadRootCA, recordNodeCert, roleOU, type RootCAState,
+  adminCertUsable, certExpiryMs, finishRotationIfDone, getSwarm, recordAdminCert, loadRootCA, recordNodeCert, roleOU, type RootCAState,
 } from '../cluster/index.js'
 import { dataPaths, type ManagerConfig } from '../config/index.js'
 import { readPair, replacePair } from '../config/files.js'
@@ -57,7 +57,8 @@ export class CertRenewer {
     await this.refresh()
     this.unwatch = this.opts.store.watch((e) => {
       // A new root, or (during a rotation) a node renewed, left or removed.
-      if (e.kind === 'ca' || (this.rotating && (e.kind === 'node' || e.kind === 'engine'))) this.soon()
+      // A revoked admin certificate: this host's bundle may be the one.
+      if (e.kind === 'ca' || e.kind === 'certificate' || (this.rotating && (e.kind === 'node' || e.kind === 'engine'))) this.soon()
     })
   }
 
@@ -119,22 +120,35 @@ export class CertRenewer {
     this.applied = id
   }
 
-  // This data dir's client bundle (the admin bundle of swarm init), renewed if due.
+  // This data dir's client bundle (the admin bundle of swarm init), renewed if due. An
+  // admin certificate that was revoked (a copy leaked) or never recorded is replaced by
+  // a new one with a new key: the host keeps its access, the copies lose theirs.
   private async renewBundle(ca: CertAndKey, validityMs: number): Promise<string | undefined> {
     if (!existsSync(this.paths.tlsCert)) return undefined
-    const due = (b: { ca: string; cert: string }) => renewalReason(b.cert, this.now(), ca.certPem) ?? (b.ca !== ca.certPem ? 'root' : undefined)
-    if (!due(readBundle(this.paths))) return readBundle(this.paths).cert
+    const { store } = this.opts
+    const due = async (b: { ca: string; cert: string }) => {
+      const reason = renewalReason(b.cert, this.now(), ca.certPem) ?? (b.ca !== ca.certPem ? 'root' : undefined)
+      if (reason) return reason
+      const info = certificateInfo(b.cert)
+      return info.organizationalUnit === ADMIN_OU && !await adminCertUsable(store, info.serialNumber) ? 'revoked' : undefined
+    }
+    const first = readBundle(this.paths)
+    if (!await due(first)) return first.cert
     return withBundleLock(this.paths.tls, async () => {
       const bundle = readBundle(this.paths)
-      const reason = due(bundle)
+      const reason = await due(bundle)
       if (!reason) return bundle.cert
       const info = certificateInfo(bundle.cert)
-      const node = info.organizationalUnit === ADMIN_OU ? undefined : await this.opts.store.get<Node>('node', info.commonName)
+      const admin = info.organizationalUnit === ADMIN_OU
+      const node = admin ? undefined : await store.get<Node>('node', info.commonName)
       const keys = generateKeyPair()
       const cert = await reissueCertificate(bundle.cert, ca, keys.publicKeyPem, { validityMs, organizationalUnit: node ? roleOU(node.Spec.Role) : undefined })
+      // Recorded before the bundle changes: a bundle on disk is always one the managers accept.
+      if (admin) await recordAdminCert(store, cert, this.opts.config.NodeID, reason === 'revoked' ? undefined : info.serialNumber)
       writeBundle(this.paths, { ca: ca.certPem, cert, key: keys.privateKeyPem })
-      if (node) await recordNodeCert(this.opts.store, node.ID, ca.certPem, ca.certPem)
-      this.opts.log(`client certificate in ${this.paths.tls} renewed (${reason === 'root' ? 'new root CA' : 'expiring'})`)
+      if (node) await recordNodeCert(store, node.ID, ca.certPem, ca.certPem)
+      const why = { root: 'new root CA', expiring: 'expiring', revoked: 'its certificate was revoked or unknown' }[reason]
+      this.opts.log(`client certificate in ${this.paths.tls} renewed (${why})`)
       return cert
     })
   }

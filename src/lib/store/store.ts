@@ -6,7 +6,7 @@ import { OutOfSequenceError } from '../errors/index.js'
 import type { StoredObject } from '../types/index.js'
 
 /** The kinds of object the store keeps. */
-export type Kind = 'swarm' | 'ca' | 'node' | 'engine' | 'service' | 'task' | 'network'
+export type Kind = 'swarm' | 'ca' | 'node' | 'engine' | 'service' | 'task' | 'network' | 'certificate'
 
 /** A change that was committed, as watchers see it. */
 export interface StoreEvent {
