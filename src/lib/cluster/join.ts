@@ -27,6 +27,8 @@ export interface ManagerSetup {
   Store: { URL: string; CACert?: string; Cert?: string; Key?: string }
   HeartbeatMs: number
   LeaseSeconds?: number
+  /** The key-encryption key that seals the CA key in the store (base64), for the joiner's data dir. */
+  KeyEncryptionKey?: string
   /** The address the serving certificate is for (a promoted node's), when the joiner did not say. */
   AdvertiseAddr?: string
 }

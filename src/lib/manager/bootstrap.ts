@@ -5,12 +5,12 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { newEngineRecord, newNode, newSwarm, recordAdminCert, saveCA } from '../cluster/index.js'
 import {
-  readContext, readManagerConfig, dataPaths, replacePair, writeContext, writeManagerConfig, writeStoreFiles, type StorePems,
+  readContext, readManagerConfig, dataPaths, replacePair, writeContext, writeFile, writeManagerConfig, writeStoreFiles, type StorePems,
 } from '../config/index.js'
 import { connectEngine, probeEngine } from '../engine/index.js'
 import { FailedPreconditionError, UnavailableError } from '../errors/index.js'
 import { newId } from '../identity/index.js'
-import { createRootCA, issueKeyAndCertificate } from '../pki/index.js'
+import { createRootCA, issueKeyAndCertificate, SecretBox } from '../pki/index.js'
 import type { Store } from '../store/index.js'
 import { openStore } from './open-store.js'
 import type { EngineInfo, EngineRef } from '../types/index.js'
@@ -67,6 +67,8 @@ export async function initSwarm(opts: InitOptions): Promise<InitResult> {
   const swarm = newSwarm(clusterId, ca.certPem, opts.heartbeatMs)
   swarm.Spec.CAConfig.NodeCertExpiry = opts.certExpiryMs * 1_000_000
   const storeConfig = opts.store ? writeStoreFiles(paths, opts.store) : undefined
+  // The CA key is sealed in the store with this key, which stays in the data dir (and on managers that join).
+  writeFile(paths.caKek, SecretBox.newKey() + '\n', true)
   let store: Store
   try {
     store = await openStore(paths, clusterId, storeConfig)

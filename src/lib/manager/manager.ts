@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs'
 import type { Server } from 'node:https'
 import { buildApiServer, type ApiContext } from '../api/index.js'
 import { ClassicSwarm } from '../classic/index.js'
-import { loadCA } from '../cluster/index.js'
+import { loadCA, sealStoredCAKey } from '../cluster/index.js'
 import { dataPaths, readManagerConfig, readPair, type ManagerConfig } from '../config/index.js'
 import { EnginePool } from '../dispatcher/index.js'
 import { Executor } from '../executor/agent.js'
@@ -81,6 +81,7 @@ export class Manager {
     const paths = dataPaths(this.opts.dataDir)
     const heartbeatMs = this.opts.heartbeatMs ?? config.HeartbeatMs
     const store = (this.store = await openStore(paths, config.ClusterID, config.Store))
+    if (await sealStoredCAKey(store)) this.log('the CA key in the store is sealed with the key-encryption key of the data dir (manager/ca-kek) from now on')
     const ca = await loadCA(store)
     const self = { NodeID: config.NodeID, Addr: `${config.AdvertiseAddr}:${config.AdvertisePort}` }
     const leaseSeconds = this.opts.leaseSeconds ?? config.LeaseSeconds ?? DEFAULT_LEASE_SECONDS

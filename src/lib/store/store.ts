@@ -3,6 +3,7 @@
 // two writers never silently overwrite each other ("update out of sequence").
 // The interface is async so that a networked backend (etcd) can implement it.
 import { OutOfSequenceError } from '../errors/index.js'
+import type { SecretBox } from '../pki/seal.js'
 import type { StoredObject } from '../types/index.js'
 
 /** The kinds of object the store keeps. */
@@ -17,6 +18,8 @@ export interface StoreEvent {
 }
 
 export interface Store {
+  /** Seals the secrets the store keeps (the CA key), when the manager has a key-encryption key. */
+  secrets?: SecretBox
   /** The object, or undefined when there is none. */
   get<T extends StoredObject>(kind: Kind, id: string): Promise<T | undefined>
   /** All objects of a kind, in creation order. */

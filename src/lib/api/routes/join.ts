@@ -20,6 +20,8 @@ export function joinRoutes(router: Router, ctx: ApiContext): void {
     // A swarm on etcd runs a manager on every manager host; on SQLite there is one.
     managerSetup: () => ctx.config.Store && {
       Store: readStorePems(ctx.config.Store), HeartbeatMs: ctx.config.HeartbeatMs, LeaseSeconds: ctx.config.LeaseSeconds,
+      // Over the join's TLS, which the joiner checked against its token's CA digest.
+      ...(ctx.store.secrets ? { KeyEncryptionKey: ctx.store.secrets.kek } : {}),
     },
   })
   // Failed joins per source address: a few a minute, then 429 (token guessing).
