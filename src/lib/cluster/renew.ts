@@ -49,6 +49,8 @@ export async function renewClientCertificate(store: Store, ca: CertAndKey, calle
   try {
     cert = await reissueCertificate(callerPem, ca, publicKeyPem, {
       validityMs: certExpiryMs(swarm), organizationalUnit: node ? roleOU(node.Spec.Role) : undefined,
+      // A worker (a demoted manager) may not serve as a manager any more.
+      usage: node && node.Spec.Role !== 'manager' ? 'client' : undefined,
     })
   } catch (err) {
     if (err instanceof InvalidArgumentError) throw err

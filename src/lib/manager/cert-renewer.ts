@@ -142,7 +142,9 @@ export class CertRenewer {
       const admin = info.organizationalUnit === ADMIN_OU
       const node = admin ? undefined : await store.get<Node>('node', info.commonName)
       const keys = generateKeyPair()
-      const cert = await reissueCertificate(bundle.cert, ca, keys.publicKeyPem, { validityMs, organizationalUnit: node ? roleOU(node.Spec.Role) : undefined })
+      const cert = await reissueCertificate(bundle.cert, ca, keys.publicKeyPem, {
+        validityMs, organizationalUnit: node ? roleOU(node.Spec.Role) : undefined, usage: node && node.Spec.Role !== 'manager' ? 'client' : undefined,
+      })
       // Recorded before the bundle changes: a bundle on disk is always one the managers accept.
       if (admin) await recordAdminCert(store, cert, this.opts.config.NodeID, reason === 'revoked' ? undefined : info.serialNumber)
       writeBundle(this.paths, { ca: ca.certPem, cert, key: keys.privateKeyPem })

@@ -76,4 +76,13 @@ describe('admin certificates', () => {
     await removeNode(store, 'm1', false)
     await expect(asAdmin(admin)).rejects.toThrow(/was revoked at .* \(node m1 was removed\)/)
   })
+
+  it('a demoted manager\'s renewed certificate is a worker\'s: client use only, OU swarm-worker', async () => {
+    await store.create('node', { ...node('m2'), Spec: { Labels: {}, Role: 'worker', Availability: 'active' } })
+    const old = (await issueKeyAndCertificate({ ca, commonName: 'm2', organizationalUnit: 'swarm-manager', organization: 'cluster1', usage: 'both', ips: ['10.0.0.2'] })).certPem
+    expect(new X509Certificate(old).keyUsage).toContain('1.3.6.1.5.5.7.3.1')
+    const renewed = new X509Certificate((await renewClientCertificate(store, ca, old, generateKeyPair().publicKeyPem)).Cert)
+    expect(renewed.keyUsage).toEqual(['1.3.6.1.5.5.7.3.2'])
+    expect(renewed.subject).toMatch(/OU=swarm-worker/)
+  })
 })
