@@ -102,7 +102,8 @@ async function probe(ref: EngineRef): Promise<EngineInfo> {
   try {
     const conn = await connectEngine(ref, { timeoutMs: 10_000 })
     try {
-      return await probeEngine(conn, 10_000)
+      const info = await probeEngine(conn, 10_000)
+      return conn.tunnel?.hostKey ? { ...info, SSHHostKey: conn.tunnel.hostKey } : info
     } finally {
       conn.close()
     }
