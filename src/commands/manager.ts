@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../lib/cli/base.js'
 import { parseDuration } from '../lib/cli/duration.js'
+import { plainStoreWarning } from '../lib/cli/insecure.js'
 import { leaseFromFlags, storeFlags, storeFromFlags } from '../lib/cli/store-flags.js'
 import { InvalidArgumentError } from '../lib/errors/index.js'
 
@@ -29,6 +30,8 @@ export default class ManagerCommand extends BaseCommand {
       if (flags['data-dir'] && flags['data-dir'] !== flags['import-from']) throw new InvalidArgumentError('--import-from is the data dir the manager then runs on: leave out --data-dir, or give the same folder')
       dataDir = flags['import-from']
       const { importToEtcd } = await import('../lib/manager/import.js')
+      const warning = plainStoreWarning(store)
+      if (warning) process.stderr.write(warning + '\n')
       const copied = await importToEtcd(dataDir, store)
       process.stderr.write(`imported ${copied} objects of ${dataDir} into ${store.URL}\n`)
     } else if (store) {

@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../../lib/cli/base.js'
 import { engineRefFromFlags } from '../../lib/cli/engine-flags.js'
+import { plainEngineWarning } from '../../lib/cli/insecure.js'
 import { eachArg } from '../../lib/cli/errors.js'
 
 export default class NodeAdd extends BaseCommand {
@@ -22,6 +23,8 @@ export default class NodeAdd extends BaseCommand {
     const client = this.client(flags)
     await eachArg(argv as string[], async (url) => {
       const engine = engineRefFromFlags({ ...flags, engine: url })
+      const warning = plainEngineWarning(engine)
+      if (warning) process.stderr.write(warning + '\n')
       const res = await client.post<{ ID: string }>('/tsw/nodes', { body: { Engine: engine, AdvertiseAddr: flags['advertise-addr'] } })
       return res.ID
     }, (s) => this.out(s))

@@ -9,7 +9,7 @@ import type { Swarm } from '../../lib/types/index.js'
 export default class SwarmCa extends BaseCommand {
   static override summary = 'Display and rotate the root CA'
   static override description = 'Without flags, prints the swarm\'s root CA certificate. With --rotate, replaces the root CA: every host moves over to the new one on its next command, the join tokens change, and services keep running.'
-  static override examples = ['<%= config.bin %> swarm ca', '<%= config.bin %> swarm ca --rotate']
+  static override examples = ['<%= config.bin %> swarm ca', '<%= config.bin %> swarm ca --rotate', '<%= config.bin %> swarm ca --revoke 5A3F09C1D2']
 
   static override flags = {
     rotate: Flags.boolean({ description: 'Rotate the swarm CA - if no certificate or key are provided, new ones will be generated' }),
@@ -18,12 +18,19 @@ export default class SwarmCa extends BaseCommand {
     'cert-expiry': Flags.string({ description: 'Validity period for node certificates (ns|us|ms|s|m|h)' }),
     detach: Flags.boolean({ char: 'd', description: 'Exit immediately instead of waiting for the root rotation to converge' }),
     quiet: Flags.boolean({ char: 'q', description: 'Suppress progress output' }),
+    revoke: Flags.string({ description: 'Revoke admin client certificates by serial (hex, as openssl x509 -serial prints it) or common name: every manager refuses them from now on', helpValue: 'SERIAL|CN' }),
     'finish-rotation': Flags.boolean({ description: 'End a root rotation now: the old root CA is no longer trusted (hosts not moved over have to join again)' }),
   }
 
   async run(): Promise<void> {
     const { flags } = await this.parse(SwarmCa)
     const client = this.client(flags)
+    if (flags.revoke !== undefined) {
+      if (flags.rotate || flags['finish-rotation']) throw new InvalidArgumentError('`--revoke` cannot be combined with `--rotate` or `--finish-rotation`')
+      const res = await client.post<{ Revoked: Array<{ Serial: string; CommonName: string }> }>('/tsw/ca/revoke', { body: { Certificate: flags.revoke } })
+      if (res.Revoked.length === 0) return this.out(`every admin certificate named ${flags.revoke} was already revoked\n`)
+      return this.out(res.Revoked.map((c) => `Revoked ${c.Serial} (${c.CommonName})\n`).join(''))
+    }
     if (flags['finish-rotation']) {
       await client.post('/tsw/ca/finish')
       return this.out(trustRoot(await client.get<Swarm>('/swarm')))

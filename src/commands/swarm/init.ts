@@ -4,6 +4,7 @@ import { certExpiry } from '../../lib/cli/cert-expiry.js'
 import { parseDuration } from '../../lib/cli/duration.js'
 import { engineFlags, engineRefFromFlags } from '../../lib/cli/engine-flags.js'
 import { joinInstructions } from '../../lib/cli/join-message.js'
+import { plainEngineWarning, plainStoreWarning } from '../../lib/cli/insecure.js'
 import { leaseFromFlags, storeFromFlags, storeFlags } from '../../lib/cli/store-flags.js'
 
 export default class SwarmInit extends BaseCommand {
@@ -24,14 +25,17 @@ export default class SwarmInit extends BaseCommand {
     const { flags } = await this.parse(SwarmInit)
     const dataDir = this.dataDir(flags)
     const { initSwarm, startDaemon } = await import('../../lib/manager/index.js')
+    const engine = engineRefFromFlags(flags)
+    const store = storeFromFlags(flags)
+    for (const w of [plainEngineWarning(engine), plainStoreWarning(store)]) if (w) process.stderr.write(w + '\n')
     const result = await initSwarm({
       dataDir,
-      engine: engineRefFromFlags(flags),
+      engine,
       advertiseAddr: flags['advertise-addr'],
       listenAddr: flags['listen-addr'],
       heartbeatMs: parseDuration(flags['dispatcher-heartbeat'], 'dispatcher-heartbeat'),
       certExpiryMs: certExpiry(flags['cert-expiry']),
-      store: storeFromFlags(flags),
+      store,
       leaseSeconds: leaseFromFlags(flags),
     })
     try {

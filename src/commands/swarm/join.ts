@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../../lib/cli/base.js'
 import { engineFlags, engineRefFromFlags } from '../../lib/cli/engine-flags.js'
+import { plainEngineWarning } from '../../lib/cli/insecure.js'
 import { readContext } from '../../lib/config/context.js'
 import { FailedPreconditionError } from '../../lib/errors/index.js'
 
@@ -27,10 +28,14 @@ export default class SwarmJoin extends BaseCommand {
     }
     const { joinSwarm } = await import('../../lib/client/join.js')
     const engine = engineRefFromFlags(flags)
-    const { defaultAdvertiseAddr, splitHostPort } = await import('../../lib/manager/addresses.js')
+    const warning = plainEngineWarning(engine)
+    if (warning) process.stderr.write(warning + '\n')
+    const { defaultAdvertiseAddr, resolveAdvertiseAddr, splitHostPort } = await import('../../lib/manager/addresses.js')
     const listenHost = splitHostPort(flags['listen-addr'], 'listen address').host
+    // An interface name stands for its address; a host name is refused before anything is sent.
+    const asked = flags['advertise-addr'] !== undefined ? resolveAdvertiseAddr(flags['advertise-addr']).host : undefined
     // A manager listening on one address is reached there (its certificate is made for it).
-    let advertiseAddr = flags['advertise-addr'] ?? (listenHost !== '0.0.0.0' ? listenHost : undefined)
+    let advertiseAddr = asked ?? (listenHost !== '0.0.0.0' ? listenHost : undefined)
     if (!advertiseAddr && engine.URL.startsWith('unix://')) advertiseAddr = defaultAdvertiseAddr()
     const { role, runsManager } = await joinSwarm({
       token: flags.token, manager: args.manager, engine, advertiseAddr, listenAddr: flags['listen-addr'], dataDir,

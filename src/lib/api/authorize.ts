@@ -1,5 +1,6 @@
 // Who may do what: the admin client certificate and managers' certificates
 // may do everything; a worker's certificate only its own leave and renewal.
+import { checkAdminCert } from '../cluster/admin-certs.js'
 import { ForbiddenError } from '../errors/index.js'
 import type { Store } from '../store/index.js'
 import type { Node } from '../types/index.js'
@@ -13,7 +14,11 @@ const NOT_MANAGER = "This node is not a swarm manager. Worker nodes can't be use
 /** The authorisation rule of the manager's API. */
 export function authorizer(store: Store): Authorize {
   return async (caller, req) => {
-    if (caller.organizationalUnit === ADMIN_OU) return
+    if (caller.organizationalUnit === ADMIN_OU) {
+      // Its own certificate (a forwarded identity was checked by the manager that forwarded it).
+      if (caller.serial !== undefined) await checkAdminCert(store, caller.serial, caller.commonName)
+      return
+    }
     const node = await store.get<Node>('node', caller.commonName)
     if (!node) throw new ForbiddenError(`node ${caller.commonName} is not part of this swarm`)
     if (node.Spec.Role === 'manager') return

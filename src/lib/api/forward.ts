@@ -14,6 +14,7 @@ import { UnavailableError } from '../errors/index.js'
 import { MANAGER_OU } from './authorize.js'
 import type { ApiContext } from './context.js'
 import type { Caller } from './http.js'
+import type { RunningManager } from '../cluster/index.js'
 
 
 /** Set on a forwarded request: its receiver serves it whether it leads or not (one hop). */
@@ -56,7 +57,7 @@ export async function forwardToLeader(ctx: ApiContext, req: IncomingMessage, res
     if (ctx.membership.isLeader) return body
     const [leader] = await ctx.membership.managers()
     if (leader && leader.NodeID !== ctx.config.NodeID) {
-      const sent = await passOn(ctx, leader.Addr, req, body, res, caller)
+      const sent = await passOn(ctx, leader, req, body, res, caller)
       if (sent === true) return undefined
       last = `the leader at ${leader.Addr} did not answer (${sent})`
     }
@@ -66,7 +67,8 @@ export async function forwardToLeader(ctx: ApiContext, req: IncomingMessage, res
 }
 
 /** true once the leader's answer is being relayed; the connect error's text when nothing reached it. */
-function passOn(ctx: ApiContext, addr: string, req: IncomingMessage, body: Buffer, res: ServerResponse, caller?: Caller): Promise<true | string> {
+function passOn(ctx: ApiContext, leader: RunningManager, req: IncomingMessage, body: Buffer, res: ServerResponse, caller?: Caller): Promise<true | string> {
+  const addr = leader.Addr
   const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(addr)
   if (!m) return Promise.resolve(`bad address ${addr}`)
   const tls = ctx.managerTls()
@@ -74,6 +76,9 @@ function passOn(ctx: ApiContext, addr: string, req: IncomingMessage, body: Buffe
   delete headers.host
   delete headers.connection
   delete headers['transfer-encoding']
+  // Only this manager says who the caller is (server.ts has stripped a client's own).
+  delete headers[FORWARDED_CN]
+  delete headers[FORWARDED_OU]
   if (caller) {
     headers[FORWARDED_CN] = caller.commonName
     headers[FORWARDED_OU] = caller.organizationalUnit
@@ -82,7 +87,9 @@ function passOn(ctx: ApiContext, addr: string, req: IncomingMessage, body: Buffe
     let connected = false
     const out = request({
       host: m[1] ?? m[2], port: Number(m[3]), method: req.method, path: req.url, headers,
-      key: tls.key, cert: tls.cert, ca: ctx.ca.certPem, checkServerIdentity: () => undefined, agent: false,
+      key: tls.key, cert: tls.cert, ca: ctx.ca.certPem, agent: false,
+      // The caller's request goes only to the leader's own manager certificate of this swarm.
+      checkServerIdentity: (_host, cert) => leaderCertError(cert.subject, leader.NodeID, ctx.config.ClusterID),
     }, (answer) => {
       resolve(true)
       res.writeHead(answer.statusCode ?? 502, answer.headers)
@@ -115,6 +122,13 @@ function passOn(ctx: ApiContext, addr: string, req: IncomingMessage, body: Buffe
     })
     out.end(body)
   })
+}
+
+/** Why a certificate is not the leader's manager certificate of this swarm; undefined when it is. */
+export function leaderCertError(subject: { CN?: string | string[]; OU?: string | string[]; O?: string | string[] } | undefined, nodeId: string, clusterId: string): Error | undefined {
+  const one = (v?: string | string[]) => (Array.isArray(v) ? v.join(',') : v ?? '')
+  if (one(subject?.OU) === MANAGER_OU && one(subject?.O) === clusterId && one(subject?.CN) === nodeId) return undefined
+  return new Error(`the leader's address presents ${one(subject?.CN) || 'a certificate'} (${one(subject?.OU) || 'no role'}), not the manager certificate of node ${nodeId} of this swarm`)
 }
 
 async function readAll(req: IncomingMessage): Promise<Buffer> {

@@ -19,6 +19,8 @@ export interface ApiRequest {
 export interface Caller {
   commonName: string
   organizationalUnit: string
+  /** The serial of the caller's own certificate (unset for an identity another manager forwarded). */
+  serial?: string
 }
 
 /** A handler's answer: a body to send as JSON (or text), or nothing (204). */

@@ -7,7 +7,7 @@ import { ForbiddenError, NotFoundError } from '../errors/index.js'
 import { parseJsonBody, readJsonBody, send, sendError, type ApiRequest, type Caller } from './http.js'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { MANAGER_OU } from './authorize.js'
-import { FORWARDED_CN, FORWARDED_OU } from './forward.js'
+import { FORWARDED, FORWARDED_CN, FORWARDED_OU } from './forward.js'
 import { stripVersion, type Handler, type Router } from './router.js'
 
 export interface ServerTls {
@@ -22,6 +22,19 @@ function peerOf(req: IncomingMessage): Caller | undefined {
   if (!socket.authorized) return undefined
   const peer = socket.getPeerCertificate()
   return { commonName: String(peer.subject?.CN ?? ''), organizationalUnit: String(peer.subject?.OU ?? '') }
+}
+
+/**
+ * Removes the forwarding headers (forward.ts) from a request that does not come with
+ * a manager certificate of this swarm: a client may not speak for another caller,
+ * nor mark its request as one hop (not even on the open routes, which a follower
+ * passes on with the headers it got).
+ */
+export function stripForwardedHeaders(req: IncomingMessage): void {
+  if (peerOf(req)?.organizationalUnit === MANAGER_OU) return
+  delete req.headers[FORWARDED]
+  delete req.headers[FORWARDED_CN]
+  delete req.headers[FORWARDED_OU]
 }
 
 /** Decides whether an authenticated caller may use a route; throws ForbiddenError if not. */
@@ -72,6 +85,7 @@ export function createApiServer(
 export async function routeRequest(
   router: Router, authorize: Authorize, req: IncomingMessage, trustForwarder?: (peer: Caller) => Promise<boolean>,
 ): Promise<ApiRequest & { route: Handler }> {
+  stripForwardedHeaders(req)
   const url = new URL(req.url ?? '/', 'https://manager')
   const path = stripVersion(url.pathname)
   const method = req.method ?? 'GET'
@@ -84,7 +98,7 @@ export async function routeRequest(
       throw new ForbiddenError('a client certificate signed by the swarm CA is required: use the bundle in <data-dir>/tls (tsw swarm init/join writes it)', 401)
     }
     const peer = socket.getPeerCertificate()
-    request.caller = { commonName: String(peer.subject.CN ?? ''), organizationalUnit: String(peer.subject.OU ?? '') }
+    request.caller = { commonName: String(peer.subject.CN ?? ''), organizationalUnit: String(peer.subject.OU ?? ''), serial: peer.serialNumber }
     // Forwarded by another manager (forward.ts): it checked the caller; the caller's rights apply.
     // Only a node that is a manager now may speak for another caller (a demoted one keeps its old certificate).
     const cn = req.headers[FORWARDED_CN]

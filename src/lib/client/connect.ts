@@ -1,6 +1,6 @@
 // Which manager the CLI talks to: --host, else TSW_HOST, else the host's
 // context (written by swarm init/join), with the TLS bundle beside it.
-import { readFileSync } from 'node:fs'
+import { readBundle } from '../config/tls-bundle.js'
 import { dataPaths, readContext, updateContext } from '../config/index.js'
 import { FailedPreconditionError } from '../errors/index.js'
 import { ManagerClient } from './client.js'
@@ -24,7 +24,7 @@ export function clientFor(dataDir: string, host?: string): ManagerClient {
   }
   let tls
   try {
-    tls = { ca: readFileSync(paths.tlsCa, 'utf8'), cert: readFileSync(paths.tlsCert, 'utf8'), key: readFileSync(paths.tlsKey, 'utf8') }
+    tls = readBundle(paths)
   } catch {
     throw new FailedPreconditionError(`no client certificate in ${paths.tls}: run "tsw swarm init" or "tsw swarm join" with this --data-dir first`)
   }

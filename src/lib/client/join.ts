@@ -2,7 +2,7 @@
 // the digest in the token before sending anything, then send the join request
 // over a connection that trusts only that CA.
 import { request } from 'node:https'
-import { dataPaths, updateContext, writeContext, writeFile, writeManagerConfig, writeStoreFiles } from '../config/index.js'
+import { dataPaths, replacePair, updateContext, writeContext, writeFile, writeManagerConfig, writeStoreFiles } from '../config/index.js'
 import { hostOf, type JoinResponse } from '../cluster/join.js'
 import { InvalidArgumentError } from '../errors/index.js'
 import { caDigest, generateKeyPair, parseJoinToken } from '../pki/index.js'
@@ -56,8 +56,8 @@ export function writeManagerFiles(opts: Pick<JoinOptions, 'dataDir' | 'advertise
   const setup = res.ManagerSetup!
   const listen = parseManagerHost(listenAddr)
   const adv = opts.advertiseAddr ?? (listen.host !== '0.0.0.0' ? listen.host : hostOf(opts.engine.URL))
-  writeFile(paths.serverCert, res.Cert)
-  writeFile(paths.serverKey, key, true)
+  replacePair(paths.serverKey, paths.serverCert, key, res.Cert)
+  if (setup.KeyEncryptionKey) writeFile(paths.caKek, setup.KeyEncryptionKey + '\n', true)
   writeManagerConfig(opts.dataDir, {
     ClusterID: res.ClusterID, NodeID: res.NodeID, ListenAddr: `${listen.host}:${listen.port}`,
     AdvertiseAddr: adv, AdvertisePort: listen.port, HeartbeatMs: setup.HeartbeatMs,

@@ -10,10 +10,10 @@
 // It ends when every node that holds a certificate has one of the new root (or when
 // told to); from then on certificates of the old root are refused.
 import { FailedPreconditionError, InvalidArgumentError, OutOfSequenceError } from '../errors/index.js'
-import { checkSigningCA, createRootCA, crossSignCA, newJoinToken, tlsInfoOf, type CertAndKey } from '../pki/index.js'
+import { checkSigningCA, createRootCA, crossSignCA, newJoinToken, openSecret, tlsInfoOf, type CertAndKey } from '../pki/index.js'
 import { modify, type Store } from '../store/index.js'
 import type { Node, Swarm } from '../types/index.js'
-import { getSwarm, rotateJoinTokens, type StoredCA } from './swarm.js'
+import { getSwarm, rotateJoinTokens, sealSecret, type StoredCA } from './swarm.js'
 
 /** The stored root CA with the state of a rotation in progress. */
 export interface StoredRootCA extends StoredCA {
@@ -44,7 +44,7 @@ export const MIN_CERT_EXPIRY_MS = 60_000
 /** The root CA and any rotation in progress; throws NotFoundError when the store holds no CA. */
 export async function loadRootCA(store: Store): Promise<RootCAState> {
   const ca = await getCARecord(store)
-  const state: RootCAState = { current: { certPem: ca.CertPem, keyPem: ca.KeyPem } }
+  const state: RootCAState = { current: { certPem: ca.CertPem, keyPem: openSecret(ca.KeyPem, store.secrets) } }
   if (ca.PreviousCertPem && ca.CrossSignedPem) state.previous = { certPem: ca.PreviousCertPem, crossSignedPem: ca.CrossSignedPem }
   return state
 }
@@ -99,7 +99,7 @@ export async function startRootRotation(store: Store, swarm: Swarm, spec: Swarm[
   if (record.PreviousCertPem) {
     throw new FailedPreconditionError('a root CA rotation is already in progress: wait until every node has renewed its certificate, or end it with "tsw swarm ca --finish-rotation"')
   }
-  const old: CertAndKey = { certPem: record.CertPem, keyPem: record.KeyPem }
+  const old: CertAndKey = { certPem: record.CertPem, keyPem: openSecret(record.KeyPem, store.secrets) }
   const fresh = signing ?? await createRootCA()
   const crossSigned = await crossSignCA(fresh.certPem, old)
   // The swarm object is written first, compare-and-set: a concurrent update loses nothing.
@@ -110,7 +110,7 @@ export async function startRootRotation(store: Store, swarm: Swarm, spec: Swarm[
   next.JoinTokens = { Worker: newJoinToken(fresh.certPem), Manager: newJoinToken(fresh.certPem) }
   await store.update('swarm', next, swarm.Version.Index)
   await store.update<StoredRootCA>('ca', {
-    ...record, CertPem: fresh.certPem, KeyPem: fresh.keyPem,
+    ...record, CertPem: fresh.certPem, KeyPem: sealSecret(store, fresh.keyPem),
     PreviousCertPem: old.certPem, CrossSignedPem: crossSigned, RotationStartedAt: new Date().toISOString(),
   }, record.Version.Index)
 }

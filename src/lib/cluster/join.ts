@@ -1,5 +1,7 @@
 // The join handshake, manager side: check the token, reach the joiner's
 // engine, record the node, and sign the joiner's public key.
+import { createHash, timingSafeEqual } from 'node:crypto'
+import { isIP } from 'node:net'
 import { ConflictError, FailedPreconditionError, InvalidArgumentError, UnavailableError } from '../errors/index.js'
 import { newId } from '../identity/index.js'
 import { issueCertificate, parseJoinToken, type CertAndKey } from '../pki/index.js'
@@ -25,6 +27,8 @@ export interface ManagerSetup {
   Store: { URL: string; CACert?: string; Cert?: string; Key?: string }
   HeartbeatMs: number
   LeaseSeconds?: number
+  /** The key-encryption key that seals the CA key in the store (base64), for the joiner's data dir. */
+  KeyEncryptionKey?: string
   /** The address the serving certificate is for (a promoted node's), when the joiner did not say. */
   AdvertiseAddr?: string
 }
@@ -53,6 +57,7 @@ export async function joinNode(deps: JoinDeps, req: JoinRequest): Promise<JoinRe
   if (!req || typeof req.Token !== 'string' || !req.Engine?.URL || typeof req.PublicKey !== 'string') {
     throw new InvalidArgumentError('a join request needs Token, Engine.URL and PublicKey')
   }
+  checkAdvertiseAddr(req.AdvertiseAddr)
   const swarm = await getSwarm(deps.store)
   const role = roleOfToken(req.Token, swarm.JoinTokens)
   const setup = role === 'manager' ? deps.managerSetup?.() : undefined
@@ -76,6 +81,7 @@ export async function joinNode(deps: JoinDeps, req: JoinRequest): Promise<JoinRe
  */
 export async function addEngineNode(deps: Pick<JoinDeps, 'store' | 'probe'>, engine: EngineRef, advertiseAddr?: string): Promise<Node> {
   if (!engine?.URL) throw new InvalidArgumentError('an engine address is required, e.g. tcp://10.0.0.12:2375')
+  checkAdvertiseAddr(advertiseAddr)
   const info = await checkNewEngine(deps, engine)
   return storeEngineNode(deps.store, newId(), engine, info, 'worker', advertiseAddr)
 }
@@ -101,10 +107,11 @@ async function checkNewEngine(deps: Pick<JoinDeps, 'store' | 'probe'>, engine: E
 async function storeEngineNode(
   store: Store, id: string, engine: EngineRef, info: EngineInfo, role: NodeRole, addr?: string, managerAddr?: string,
 ): Promise<Node> {
-  await store.create('engine', newEngineRecord(id, engine, info))
   const node = newNode(id, info, role, addr || hostOf(engine.URL))
   if (managerAddr) node.ManagerStatus = { Reachability: 'unreachable', Addr: managerAddr }
-  return store.create('node', node)
+  // One transaction: an engine record without its node would say "already part of a swarm" for ever.
+  const [, saved] = await store.createAll([{ kind: 'engine', obj: newEngineRecord(id, engine, info) }, { kind: 'node', obj: node }])
+  return saved as Node
 }
 
 /** What a manager's serving certificate is for: its address (when an IP), loopback, and its host name. */
@@ -112,16 +119,38 @@ function managerNames(addr: string, hostname: string): { ips: string[]; dnsNames
   return { ips: [...new Set([addr, '127.0.0.1'])].filter((a) => /^[\d.]+$|:/.test(a)), dnsNames: ['localhost', hostname] }
 }
 
+/**
+ * A node's advertised address must be an IP: it becomes the DNS server of its tasks
+ * and the data-path address of its overlays. docker's message; the joiner's CLI has
+ * already turned an interface name into its address.
+ */
+function checkAdvertiseAddr(addr: unknown): void {
+  if (addr === undefined || addr === '') return
+  if (typeof addr !== 'string' || isIP(addr) === 0 || addr === '0.0.0.0' || addr === '::') {
+    throw new InvalidArgumentError(`advertise address must be a non-zero IP address or network interface (with optional port number): ${JSON.stringify(addr)} is not an IP address`)
+  }
+}
+
+/** A join refused for its token (counted by the API's JoinLimiter). */
+export class JoinTokenError extends InvalidArgumentError {}
+
+/** Compares two strings in constant time (over equal-length digests of them). */
+export function sameSecret(a: string, b: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s).digest()
+  return timingSafeEqual(digest(a), digest(b))
+}
+
 /** worker or manager, by which of the cluster's tokens this is. */
 function roleOfToken(token: string, tokens: { Worker: string; Manager: string }): NodeRole {
   try {
     parseJoinToken(token)
   } catch {
-    throw new InvalidArgumentError('invalid join token: it should look like SWMTKN-1-<digest>-<secret>; get one with "tsw swarm join-token worker" on a manager')
+    throw new JoinTokenError('invalid join token: it should look like SWMTKN-1-<digest>-<secret>; get one with "tsw swarm join-token worker" on a manager')
   }
-  if (token === tokens.Worker) return 'worker'
-  if (token === tokens.Manager) return 'manager'
-  throw new InvalidArgumentError('A valid join token is necessary to join this cluster: this token is not (or no longer) valid; get the current one with "tsw swarm join-token worker" on a manager')
+  // Constant time: how long the comparison takes says nothing of how much of a token was right.
+  if (sameSecret(token, tokens.Worker)) return 'worker'
+  if (sameSecret(token, tokens.Manager)) return 'manager'
+  throw new JoinTokenError('A valid join token is necessary to join this cluster: this token is not (or no longer) valid; get the current one with "tsw swarm join-token worker" on a manager')
 }
 
 /** The port of a listen address (2377 unless it says otherwise). */
@@ -146,6 +175,7 @@ export async function setupPromotedManager(
   deps: JoinDeps, nodeId: string, req: { PublicKey?: unknown; ListenAddr?: string; AdvertiseAddr?: string },
 ): Promise<JoinResponse> {
   if (typeof req?.PublicKey !== 'string') throw new InvalidArgumentError('a manager setup request needs PublicKey')
+  checkAdvertiseAddr(req.AdvertiseAddr)
   const node = await deps.store.get<Node>('node', nodeId)
   if (!node || node.Spec.Role !== 'manager') throw new FailedPreconditionError(`node ${nodeId} is not a manager: promote it first (tsw node promote)`)
   const setup = deps.managerSetup?.()

@@ -1,7 +1,7 @@
 // Network operations of the cluster API: validate a create request, store the
 // network with its subnet and VXLAN ID, find it by ID, name or prefix, and
 // remove it unless a service uses it. The `ingress` network is made on demand.
-import { ConflictError, FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../errors/index.js'
+import { ConflictError, FailedPreconditionError, ForbiddenError, InvalidArgumentError, NotFoundError } from '../errors/index.js'
 import { newId } from '../identity/index.js'
 import { contains, defaultGateway, nextDefaultSubnet, overlaps, parseCidr, formatCidr } from '../network/ipam.js'
 import { serviceNetworkIds } from '../network/service-networks.js'
@@ -11,6 +11,8 @@ import type { Network, NetworkCreateRequest, Node, Service } from '../types/inde
 export const INGRESS_NAME = 'ingress'
 export const INGRESS_VNI = 4096
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/
+/** Names every engine keeps for its own networks (docker's runconfig.IsPreDefinedNetwork, but ingress). */
+const PREDEFINED = new Set(['bridge', 'host', 'none', 'default'])
 
 /** The network named by ID, name or unique ID prefix, as dockerd words a miss. */
 export function findNetwork(networks: Network[], ref: string): Network {
@@ -34,6 +36,8 @@ export function buildNetwork(req: NetworkCreateRequest, existing: Network[], nod
   if (!NAME_RE.test(name) || name.length > 63) {
     throw new InvalidArgumentError(`invalid network name "${name}": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed, at most 63 characters`)
   }
+  // An overlay of that name would shadow the engine's own network of that name on every node.
+  if (PREDEFINED.has(name)) throw new ForbiddenError(`operation is not permitted on predefined ${name} network `)
   const driver = req.Driver || 'overlay'
   if (driver !== 'overlay') {
     throw new InvalidArgumentError(`network driver "${driver}" is not supported by a swarm manager: only "overlay" networks span the swarm (use --driver overlay)`)
@@ -57,6 +61,11 @@ export function buildNetwork(req: NetworkCreateRequest, existing: Network[], nod
     subnet = formatCidr(c)
     const clash = existing.find((n) => n.IPAM.Config.some((x) => overlaps(parseCidr(x.Subnet), c)))
     if (clash) throw new FailedPreconditionError(`invalid pool request: Pool overlaps with other one on this address space (subnet ${subnet} overlaps ${clash.Name}'s ${clash.IPAM.Config[0].Subnet})`)
+    // Tasks on such a subnet would route the node's own address into the overlay.
+    const node = nodes.find((n) => n.Status.Addr && nodeAddrs.includes(n.Status.Addr) && contains(c, n.Status.Addr))
+    if (node) {
+      throw new FailedPreconditionError(`invalid pool request: Pool overlaps with other one on this address space (subnet ${subnet} holds the address ${node.Status.Addr} of node ${node.Description.Hostname}): choose a subnet outside the nodes' network`)
+    }
   } else {
     if (want.Gateway || want.IPRange) throw new InvalidArgumentError('every ip-range or gateway must have a corresponding subnet')
     subnet = nextDefaultSubnet(taken, nodeAddrs)

@@ -35,5 +35,7 @@ export function newNode(id: string, info: EngineInfo, role: NodeRole, addr: stri
 
 /** The engine record stored beside a node. */
 export function newEngineRecord(id: string, ref: EngineRef, info: EngineInfo): StoredEngine {
-  return { ID: id, Version: { Index: 0 }, CreatedAt: '', UpdatedAt: '', Ref: ref, EngineID: info.ID }
+  // An ssh:// engine's host key is pinned as first seen (unless the caller gave one).
+  const pinned = ref.URL.startsWith('ssh://') && info.SSHHostKey && !ref.SSHHostKey ? { ...ref, SSHHostKey: info.SSHHostKey } : ref
+  return { ID: id, Version: { Index: 0 }, CreatedAt: '', UpdatedAt: '', Ref: pinned, EngineID: info.ID }
 }

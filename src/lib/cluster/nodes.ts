@@ -3,6 +3,7 @@
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../errors/index.js'
 import type { Store } from '../store/index.js'
 import type { Node, NodeSpec } from '../types/index.js'
+import { revokeAdminCertsIssuedBy } from './admin-certs.js'
 import { matchLabels, type Filters } from './filters.js'
 
 export const NODE_FILTERS = ['id', 'name', 'role', 'membership', 'label', 'node.label']
@@ -97,4 +98,6 @@ export async function removeNode(store: Store, id: string, force: boolean): Prom
   }
   await store.delete('node', id)
   await store.delete('engine', id)
+  // The admin bundles its manager issued (its host's) go with it.
+  await revokeAdminCertsIssuedBy(store, id)
 }

@@ -8,6 +8,7 @@ import { ForbiddenError, InvalidArgumentError } from '../errors/index.js'
 import { reissueCertificate, type CertAndKey } from '../pki/index.js'
 import type { Store } from '../store/index.js'
 import type { Node } from '../types/index.js'
+import { checkAdminCert, recordAdminCert, type AdminCertificate } from './admin-certs.js'
 import { certExpiryMs, finishRotationIfDone, recordNodeCert } from './ca-rotation.js'
 import { getSwarm } from './swarm.js'
 
@@ -36,14 +37,20 @@ export async function renewClientCertificate(store: Store, ca: CertAndKey, calle
   const ou = /^OU=(.*)$/m.exec(subject)?.[1] ?? ''
   const cn = /^CN=(.*)$/m.exec(subject)?.[1] ?? ''
   let node: Node | undefined
+  let admin: AdminCertificate | undefined
   if (ou !== ADMIN_OU) {
     node = await store.get<Node>('node', cn)
     if (!node) throw new ForbiddenError(`node ${cn} is not part of this swarm`)
+  } else {
+    // A revoked (or unknown) admin certificate renews no more: else a leaked bundle would last for ever.
+    admin = await checkAdminCert(store, new X509Certificate(callerPem).serialNumber, cn)
   }
   let cert: string
   try {
     cert = await reissueCertificate(callerPem, ca, publicKeyPem, {
       validityMs: certExpiryMs(swarm), organizationalUnit: node ? roleOU(node.Spec.Role) : undefined,
+      // A worker (a demoted manager) may not serve as a manager any more.
+      usage: node && node.Spec.Role !== 'manager' ? 'client' : undefined,
     })
   } catch (err) {
     if (err instanceof InvalidArgumentError) throw err
@@ -53,5 +60,6 @@ export async function renewClientCertificate(store: Store, ca: CertAndKey, calle
     await recordNodeCert(store, node.ID, ca.certPem, ca.certPem)
     await finishRotationIfDone(store)
   }
+  if (admin) await recordAdminCert(store, cert, admin.IssuedBy, admin.ID)
   return { Cert: cert, CACert: ca.certPem }
 }

@@ -1,6 +1,6 @@
 // The cluster object and the CA kept beside it.
 import { NotFoundError } from '../errors/index.js'
-import { newJoinToken, tlsInfoOf, type CertAndKey } from '../pki/index.js'
+import { isSealed, newJoinToken, openSecret, tlsInfoOf, type CertAndKey } from '../pki/index.js'
 import type { Store } from '../store/index.js'
 import type { StoredObject, Swarm } from '../types/index.js'
 
@@ -47,14 +47,30 @@ export async function getSwarm(store: Store): Promise<Swarm> {
 
 /** Stores the CA. */
 export async function saveCA(store: Store, ca: CertAndKey): Promise<void> {
-  await store.create<StoredCA>('ca', { ID: CA_ID, Version: { Index: 0 }, CreatedAt: '', UpdatedAt: '', CertPem: ca.certPem, KeyPem: ca.keyPem })
+  await store.create<StoredCA>('ca', { ID: CA_ID, Version: { Index: 0 }, CreatedAt: '', UpdatedAt: '', CertPem: ca.certPem, KeyPem: sealSecret(store, ca.keyPem) })
+}
+
+/** The CA key as the store keeps it: sealed when the store has a key-encryption key. */
+export function sealSecret(store: Store, plain: string): string {
+  return store.secrets ? store.secrets.seal(plain) : plain
+}
+
+/**
+ * Seals a CA key still stored in clear (a swarm made before sealing) when this
+ * manager has a key-encryption key; returns whether it did.
+ */
+export async function sealStoredCAKey(store: Store): Promise<boolean> {
+  const ca = await store.get<StoredCA>('ca', CA_ID)
+  if (!ca || !store.secrets || isSealed(ca.KeyPem)) return false
+  await store.update<StoredCA>('ca', { ...ca, KeyPem: store.secrets.seal(ca.KeyPem) }, ca.Version.Index)
+  return true
 }
 
 /** The stored CA. */
 export async function loadCA(store: Store): Promise<CertAndKey> {
   const ca = await store.get<StoredCA>('ca', CA_ID)
   if (!ca) throw new NotFoundError('the store holds no CA: was this swarm initialised?')
-  return { certPem: ca.CertPem, keyPem: ca.KeyPem }
+  return { certPem: ca.CertPem, keyPem: openSecret(ca.KeyPem, store.secrets) }
 }
 
 /** Replaces the chosen join tokens with new ones; the old ones stop working at once. */

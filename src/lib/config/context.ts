@@ -4,6 +4,7 @@
 import type { NodeRole } from '../types/index.js'
 import { dataPaths } from './paths.js'
 import { readJson, writeFile } from './files.js'
+import { writeBundle } from './tls-bundle.js'
 
 export interface Context {
   /** host:port of the manager's API. */
@@ -31,8 +32,6 @@ export function updateContext(dataDir: string, change: Partial<Context>): boolea
 /** Writes the context and its TLS bundle (key mode 0600). */
 export function writeContext(dataDir: string, ctx: Context, tls: { ca: string; cert: string; key: string }): void {
   const p = dataPaths(dataDir)
-  writeFile(p.tlsCa, tls.ca)
-  writeFile(p.tlsCert, tls.cert)
-  writeFile(p.tlsKey, tls.key, true)
+  writeBundle(p, tls)
   writeFile(p.context, JSON.stringify(ctx, null, 2) + '\n')
 }

@@ -28,6 +28,8 @@ export function dataPaths(dataDir: string) {
     logfile: join(manager, 'manager.log'),
     serverCert: join(manager, 'server-cert.pem'),
     serverKey: join(manager, 'server-key.pem'),
+    /** The key-encryption key that seals the CA key in the store (pki/seal.ts). */
+    caKek: join(manager, 'ca-kek'),
   }
 }
 

@@ -1,9 +1,12 @@
 // A data dir's client bundle (tls/ca.pem, cert.pem, key.pem) as renewal rewrites it:
 // each file replaced whole (write beside, then rename), and one renewer at a time
 // (the CLI and, on a manager's host, the manager may both find it due).
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { closeSync, openSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { readPair, replaceFile, replacePair } from './files.js'
 import type { DataPaths } from './paths.js'
+
+export { replaceFile } from './files.js'
 
 /** A client bundle: the root to trust, the certificate and its key, all PEM. */
 export interface TlsBundle {
@@ -18,22 +21,14 @@ const LOCK_WAIT_MS = 15_000
 
 /** The bundle of a data dir; throws (ENOENT) when a file is missing. */
 export function readBundle(paths: DataPaths): TlsBundle {
-  return { ca: readFileSync(paths.tlsCa, 'utf8'), cert: readFileSync(paths.tlsCert, 'utf8'), key: readFileSync(paths.tlsKey, 'utf8') }
+  const { key, cert } = readPair(paths.tlsKey, paths.tlsCert)
+  return { ca: readFileSync(paths.tlsCa, 'utf8'), cert, key }
 }
 
-/** Replaces the bundle, key first (mode 0600), each file atomically. */
+/** Replaces the bundle: key and certificate as a pair (key 0600), then the root, each durably. */
 export function writeBundle(paths: DataPaths, bundle: TlsBundle): void {
-  replaceFile(paths.tlsKey, bundle.key, 0o600)
-  replaceFile(paths.tlsCert, bundle.cert, 0o644)
+  replacePair(paths.tlsKey, paths.tlsCert, bundle.key, bundle.cert)
   replaceFile(paths.tlsCa, bundle.ca, 0o644)
-}
-
-/** Writes a file whole: readers see the old text or the new one, never a part. */
-export function replaceFile(path: string, text: string, mode: number): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
-  const tmp = `${path}.${process.pid}.tmp`
-  writeFileSync(tmp, text, { mode })
-  renameSync(tmp, path)
 }
 
 /**

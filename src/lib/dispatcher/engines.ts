@@ -21,7 +21,9 @@ export class EnginePool {
   async probe(ref: EngineRef, timeoutMs: number): Promise<EngineInfo> {
     const conn = await connectEngine(ref, { timeoutMs })
     try {
-      return await probeEngine(conn, timeoutMs)
+      const info = await probeEngine(conn, timeoutMs)
+      // The host key it presented, for join to pin (trust on first use).
+      return conn.tunnel?.hostKey ? { ...info, SSHHostKey: conn.tunnel.hostKey } : info
     } finally {
       conn.close()
     }

@@ -84,6 +84,7 @@ export async function connectEngine(ref: EngineRef, opts: ConnectOptions = {}): 
         agent,
         timeoutMs,
         Client: ssh2.Client,
+        hostKey: ref.SSHHostKey,
       })
       const httpAgent = new SshAgent(tunnel)
       // The host is a placeholder: the agent decides where bytes go.

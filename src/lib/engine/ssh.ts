@@ -2,6 +2,7 @@
 // a direct-streamlocal channel to the remote docker socket (no docker CLI needed
 // on the remote, unlike dockerode's own protocol: 'ssh').
 
+import { createHash } from 'node:crypto'
 import http from 'node:http'
 import { inspect } from 'node:util'
 import { Duplex } from 'node:stream'
@@ -21,13 +22,21 @@ export interface SshTunnelOptions {
   timeoutMs: number
   /** The ssh2 Client class (imported lazily by the caller). */
   Client: typeof Client
+  /** The host key to insist on (SHA256:…); without it, any is taken and remembered in `hostKey`. */
+  hostKey?: string
+}
+
+/** A host key's fingerprint as OpenSSH prints it: SHA256:<base64, no padding>. */
+export function hostKeyFingerprint(key: Buffer): string {
+  return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`
 }
 
 /**
  * A lazily opened, shared SSH connection that opens streams to a remote unix
  * socket. When the connection drops, the next stream() opens a new one.
- * Host keys are accepted without checking: the engine is trusted by its address
- * and by the key it lets in (there is no known_hosts for tsw to consult).
+ * Host keys: trust on first use. The key seen at join is pinned in the engine's
+ * record (EngineRef.SSHHostKey) and any other is refused from then on, as
+ * OpenSSH's known_hosts does.
  */
 export class SshTunnel {
   private client?: Client
@@ -35,6 +44,8 @@ export class SshTunnel {
   private connects = 0
   private closed = false
   private readonly dropListeners: Array<() => void> = []
+  /** The fingerprint of the host key the server presented last. */
+  hostKey?: string
 
   constructor(private readonly opts: SshTunnelOptions) {}
 
@@ -89,6 +100,10 @@ export class SshTunnel {
         readyTimeout: this.opts.timeoutMs,
         keepaliveInterval: 10_000,
         keepaliveCountMax: 3,
+        hostVerifier: (key: Buffer) => {
+          this.hostKey = hostKeyFingerprint(key)
+          return !this.opts.hostKey || this.opts.hostKey === this.hostKey
+        },
       }
       let ready = false
       client.on('ready', () => {
@@ -103,7 +118,10 @@ export class SshTunnel {
         if (ready) return // 'close' follows; requests in flight fail on their own channels
         this.connecting = undefined
         client.end()
-        reject(err)
+        const pinned = this.opts.hostKey
+        if (pinned && this.hostKey && this.hostKey !== pinned) {
+          reject(new Error(`ssh: the host key of ${this.opts.host}:${this.opts.port} is ${this.hostKey}, not ${pinned} as when the engine joined: refusing to connect (someone may be impersonating it). If its host key was changed on purpose, remove the node and add it again`))
+        } else reject(err)
       })
       client.on('close', () => {
         if (this.client === client) {

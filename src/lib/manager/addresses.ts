@@ -1,4 +1,5 @@
 // Listen and advertise addresses as docker takes them: IP[:PORT], port 2377 by default.
+import { isIP } from 'node:net'
 import { networkInterfaces } from 'node:os'
 import { InvalidArgumentError } from '../errors/index.js'
 
@@ -25,4 +26,31 @@ export function defaultAdvertiseAddr(): string {
   }
   const list = found.map((f) => `${f.address} on ${f.name}`).join(' and ')
   throw new InvalidArgumentError(`could not choose an IP address to advertise since this system has multiple addresses on different interfaces (${list}) - specify one with --advertise-addr`)
+}
+
+/** docker's error for an advertise address that is neither an interface nor an IP (daemon/cluster/listen_addr.go). */
+export const BAD_ADVERTISE_ADDR = 'advertise address must be a non-zero IP address or network interface (with optional port number)'
+
+/**
+ * An --advertise-addr as docker takes it: an interface name is replaced by its
+ * (first IPv4) address, anything else must be a non-zero IP; the port is kept when
+ * given. Throws InvalidArgumentError otherwise (a host name would end up as every
+ * task's DNS server).
+ */
+export function resolveAdvertiseAddr(value: string, interfaces = networkInterfaces()): { host: string; port?: number } {
+  const v = value.trim()
+  const m = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d+))?$/.exec(v)
+  // A bare IPv6 address has colons but no port.
+  const host = m ? (m[1] ?? m[2]) : v
+  const port = m?.[3] ? Number(m[3]) : undefined
+  const bad = () => new InvalidArgumentError(`${BAD_ADVERTISE_ADDR}: "${value}" is not; e.g. --advertise-addr 10.0.0.1 or --advertise-addr eth0`)
+  if (port !== undefined && (port < 1 || port > 65535)) throw bad()
+  const iface = interfaces[host]
+  if (iface) {
+    const addr = iface.find((a) => a.family === 'IPv4') ?? iface[0]
+    if (!addr) throw new InvalidArgumentError(`interface ${host} has no address to advertise: use an IP with --advertise-addr`)
+    return { host: addr.address, port }
+  }
+  if (isIP(host) === 0 || /^0\.0\.0\.0$|^::$/.test(host)) throw bad()
+  return { host, port }
 }

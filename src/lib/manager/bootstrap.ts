@@ -3,19 +3,19 @@
 // host's context. Nothing is written unless the engine answered.
 import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import { hostname } from 'node:os'
-import { newEngineRecord, newNode, newSwarm, saveCA } from '../cluster/index.js'
+import { newEngineRecord, newNode, newSwarm, recordAdminCert, saveCA } from '../cluster/index.js'
 import {
-  readContext, readManagerConfig, dataPaths, writeContext, writeFile, writeManagerConfig, writeStoreFiles, type StorePems,
+  readContext, readManagerConfig, dataPaths, replacePair, writeContext, writeFile, writeManagerConfig, writeStoreFiles, type StorePems,
 } from '../config/index.js'
 import { connectEngine, probeEngine } from '../engine/index.js'
 import { FailedPreconditionError, UnavailableError } from '../errors/index.js'
 import { newId } from '../identity/index.js'
-import { createRootCA, issueKeyAndCertificate } from '../pki/index.js'
+import { createRootCA, issueKeyAndCertificate, SecretBox } from '../pki/index.js'
 import type { Store } from '../store/index.js'
 import { openStore } from './open-store.js'
 import type { EngineInfo, EngineRef } from '../types/index.js'
 import { ADMIN_OU } from '../api/index.js'
-import { defaultAdvertiseAddr, splitHostPort } from './addresses.js'
+import { defaultAdvertiseAddr, resolveAdvertiseAddr, splitHostPort } from './addresses.js'
 
 export interface InitOptions {
   dataDir: string
@@ -44,8 +44,9 @@ export const ALREADY_IN_SWARM = 'This node is already part of a swarm. Use "tsw 
 export async function initSwarm(opts: InitOptions): Promise<InitResult> {
   if (readManagerConfig(opts.dataDir) || readContext(opts.dataDir)) throw new FailedPreconditionError(ALREADY_IN_SWARM, 503)
   const listen = splitHostPort(opts.listenAddr, 'listen address')
-  const adv = splitHostPort(opts.advertiseAddr ?? (listen.host !== '0.0.0.0' ? listen.host : defaultAdvertiseAddr()), 'advertise address')
-  const port = opts.advertiseAddr && /:\d+$/.test(opts.advertiseAddr) ? adv.port : listen.port
+  const asked = opts.advertiseAddr !== undefined ? resolveAdvertiseAddr(opts.advertiseAddr) : undefined
+  const adv = asked ?? { host: listen.host !== '0.0.0.0' ? listen.host : defaultAdvertiseAddr() }
+  const port = asked?.port ?? listen.port
   const info = await probe(opts.engine)
 
   const clusterId = newId()
@@ -66,6 +67,8 @@ export async function initSwarm(opts: InitOptions): Promise<InitResult> {
   const swarm = newSwarm(clusterId, ca.certPem, opts.heartbeatMs)
   swarm.Spec.CAConfig.NodeCertExpiry = opts.certExpiryMs * 1_000_000
   const storeConfig = opts.store ? writeStoreFiles(paths, opts.store) : undefined
+  // The CA key is sealed in the store with this key, which stays in the data dir (and on managers that join).
+  writeFile(paths.caKek, SecretBox.newKey() + '\n', true)
   let store: Store
   try {
     store = await openStore(paths, clusterId, storeConfig)
@@ -80,11 +83,11 @@ export async function initSwarm(opts: InitOptions): Promise<InitResult> {
     const node = newNode(nodeId, info, 'manager', adv.host)
     node.ManagerStatus = { Leader: true, Reachability: 'reachable', Addr: `${adv.host}:${port}` }
     await store.create('node', node)
+    await recordAdminCert(store, admin.certPem, nodeId)
   } finally {
     await store.close()
   }
-  writeFile(paths.serverCert, server.certPem)
-  writeFile(paths.serverKey, server.keyPem, true)
+  replacePair(paths.serverKey, paths.serverCert, server.keyPem, server.certPem)
   writeManagerConfig(opts.dataDir, {
     ClusterID: clusterId, NodeID: nodeId, ListenAddr: `${listen.host}:${listen.port}`,
     AdvertiseAddr: adv.host, AdvertisePort: port, HeartbeatMs: opts.heartbeatMs,
@@ -99,7 +102,8 @@ async function probe(ref: EngineRef): Promise<EngineInfo> {
   try {
     const conn = await connectEngine(ref, { timeoutMs: 10_000 })
     try {
-      return await probeEngine(conn, 10_000)
+      const info = await probeEngine(conn, 10_000)
+      return conn.tunnel?.hostKey ? { ...info, SSHHostKey: conn.tunnel.hostKey } : info
     } finally {
       conn.close()
     }

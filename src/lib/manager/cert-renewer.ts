@@ -6,15 +6,16 @@
 // new certificate with the new root cross-signed by the old one, and both roots
 // trusted for client certificates; and it ends a rotation once no node is left on
 // the old root.
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import type { Server } from 'node:https'
 import type { ApiContext } from '../api/index.js'
 import { ADMIN_OU } from '../api/authorize.js'
 import {
-  certExpiryMs, finishRotationIfDone, getSwarm, loadRootCA, recordNodeCert, roleOU, type RootCAState,
+  adminCertUsable, certExpiryMs, finishRotationIfDone, getSwarm, recordAdminCert, loadRootCA, recordNodeCert, roleOU, type RootCAState,
 } from '../cluster/index.js'
 import { dataPaths, type ManagerConfig } from '../config/index.js'
-import { readBundle, replaceFile, withBundleLock, writeBundle } from '../config/tls-bundle.js'
+import { readPair, replacePair } from '../config/files.js'
+import { readBundle, withBundleLock, writeBundle } from '../config/tls-bundle.js'
 import { certificateInfo, generateKeyPair, reissueCertificate, renewalReason, renewalTime, type CertAndKey } from '../pki/index.js'
 import type { Store } from '../store/index.js'
 import type { Node } from '../types/index.js'
@@ -56,7 +57,8 @@ export class CertRenewer {
     await this.refresh()
     this.unwatch = this.opts.store.watch((e) => {
       // A new root, or (during a rotation) a node renewed, left or removed.
-      if (e.kind === 'ca' || (this.rotating && (e.kind === 'node' || e.kind === 'engine'))) this.soon()
+      // A revoked admin certificate: this host's bundle may be the one.
+      if (e.kind === 'ca' || e.kind === 'certificate' || (this.rotating && (e.kind === 'node' || e.kind === 'engine'))) this.soon()
     })
   }
 
@@ -95,13 +97,12 @@ export class CertRenewer {
 
   // The server certificate, renewed if due; its node records what it holds.
   private async renewServerCert(ca: CertAndKey, validityMs: number): Promise<string> {
-    let cert = readFileSync(this.paths.serverCert, 'utf8')
+    let cert = readPair(this.paths.serverKey, this.paths.serverCert).cert
     const reason = renewalReason(cert, this.now(), ca.certPem)
     if (reason) {
       const keys = generateKeyPair()
       cert = await reissueCertificate(cert, ca, keys.publicKeyPem, { validityMs })
-      replaceFile(this.paths.serverKey, keys.privateKeyPem, 0o600)
-      replaceFile(this.paths.serverCert, cert, 0o644)
+      replacePair(this.paths.serverKey, this.paths.serverCert, keys.privateKeyPem, cert)
       this.opts.log(`server certificate renewed (${reason === 'root' ? 'new root CA' : 'expiring'}), valid until ${new Date(renewalEnd(cert)).toISOString()}`)
     }
     await recordNodeCert(this.opts.store, this.opts.config.NodeID, ca.certPem, ca.certPem)
@@ -110,7 +111,7 @@ export class CertRenewer {
 
   // The TLS context: during a rotation, the chain through the cross-signed root and both roots trusted.
   private applyContext(cert: string, root: RootCAState): void {
-    const key = readFileSync(this.paths.serverKey, 'utf8')
+    const key = readPair(this.paths.serverKey, this.paths.serverCert).key
     const chain = cert + (root.previous ? root.previous.crossSignedPem : root.current.certPem)
     const trusted = root.current.certPem + (root.previous?.certPem ?? '')
     const id = key + chain + trusted
@@ -119,22 +120,37 @@ export class CertRenewer {
     this.applied = id
   }
 
-  // This data dir's client bundle (the admin bundle of swarm init), renewed if due.
+  // This data dir's client bundle (the admin bundle of swarm init), renewed if due. An
+  // admin certificate that was revoked (a copy leaked) or never recorded is replaced by
+  // a new one with a new key: the host keeps its access, the copies lose theirs.
   private async renewBundle(ca: CertAndKey, validityMs: number): Promise<string | undefined> {
     if (!existsSync(this.paths.tlsCert)) return undefined
-    const due = (b: { ca: string; cert: string }) => renewalReason(b.cert, this.now(), ca.certPem) ?? (b.ca !== ca.certPem ? 'root' : undefined)
-    if (!due(readBundle(this.paths))) return readBundle(this.paths).cert
+    const { store } = this.opts
+    const due = async (b: { ca: string; cert: string }) => {
+      const reason = renewalReason(b.cert, this.now(), ca.certPem) ?? (b.ca !== ca.certPem ? 'root' : undefined)
+      if (reason) return reason
+      const info = certificateInfo(b.cert)
+      return info.organizationalUnit === ADMIN_OU && !await adminCertUsable(store, info.serialNumber) ? 'revoked' : undefined
+    }
+    const first = readBundle(this.paths)
+    if (!await due(first)) return first.cert
     return withBundleLock(this.paths.tls, async () => {
       const bundle = readBundle(this.paths)
-      const reason = due(bundle)
+      const reason = await due(bundle)
       if (!reason) return bundle.cert
       const info = certificateInfo(bundle.cert)
-      const node = info.organizationalUnit === ADMIN_OU ? undefined : await this.opts.store.get<Node>('node', info.commonName)
+      const admin = info.organizationalUnit === ADMIN_OU
+      const node = admin ? undefined : await store.get<Node>('node', info.commonName)
       const keys = generateKeyPair()
-      const cert = await reissueCertificate(bundle.cert, ca, keys.publicKeyPem, { validityMs, organizationalUnit: node ? roleOU(node.Spec.Role) : undefined })
+      const cert = await reissueCertificate(bundle.cert, ca, keys.publicKeyPem, {
+        validityMs, organizationalUnit: node ? roleOU(node.Spec.Role) : undefined, usage: node && node.Spec.Role !== 'manager' ? 'client' : undefined,
+      })
+      // Recorded before the bundle changes: a bundle on disk is always one the managers accept.
+      if (admin) await recordAdminCert(store, cert, this.opts.config.NodeID, reason === 'revoked' ? undefined : info.serialNumber)
       writeBundle(this.paths, { ca: ca.certPem, cert, key: keys.privateKeyPem })
-      if (node) await recordNodeCert(this.opts.store, node.ID, ca.certPem, ca.certPem)
-      this.opts.log(`client certificate in ${this.paths.tls} renewed (${reason === 'root' ? 'new root CA' : 'expiring'})`)
+      if (node) await recordNodeCert(store, node.ID, ca.certPem, ca.certPem)
+      const why = { root: 'new root CA', expiring: 'expiring', revoked: 'its certificate was revoked or unknown' }[reason]
+      this.opts.log(`client certificate in ${this.paths.tls} renewed (${why})`)
       return cert
     })
   }

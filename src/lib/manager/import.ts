@@ -10,7 +10,7 @@ import { EtcdStore, SqliteStore, type Kind } from '../store/index.js'
 import { livePid } from './pidfile.js'
 
 /** In the order they refer to each other (a task names its service, node and networks). */
-const KINDS: Kind[] = ['ca', 'swarm', 'engine', 'node', 'network', 'service', 'task']
+const KINDS: Kind[] = ['ca', 'swarm', 'engine', 'node', 'certificate', 'network', 'service', 'task']
 
 /** Copies the swarm of `dataDir` into etcd and switches its manager config over; returns how many objects were copied. */
 export async function importToEtcd(dataDir: string, store: StorePems): Promise<number> {

@@ -5,12 +5,12 @@
 // following otherwise: serving reads and forwarding writes to the leader.
 // It runs no containers itself, so stopping it (even with SIGKILL) leaves every
 // engine as it was; a manager that starts, or starts leading, picks up from the store.
-import { readFileSync, rmSync } from 'node:fs'
+import { rmSync } from 'node:fs'
 import type { Server } from 'node:https'
 import { buildApiServer, type ApiContext } from '../api/index.js'
 import { ClassicSwarm } from '../classic/index.js'
-import { loadCA } from '../cluster/index.js'
-import { dataPaths, readManagerConfig, type ManagerConfig } from '../config/index.js'
+import { loadCA, sealStoredCAKey } from '../cluster/index.js'
+import { dataPaths, readManagerConfig, readPair, type ManagerConfig } from '../config/index.js'
 import { EnginePool } from '../dispatcher/index.js'
 import { Executor } from '../executor/agent.js'
 import { FailedPreconditionError } from '../errors/index.js'
@@ -81,6 +81,7 @@ export class Manager {
     const paths = dataPaths(this.opts.dataDir)
     const heartbeatMs = this.opts.heartbeatMs ?? config.HeartbeatMs
     const store = (this.store = await openStore(paths, config.ClusterID, config.Store))
+    if (await sealStoredCAKey(store)) this.log('the CA key in the store is sealed with the key-encryption key of the data dir (manager/ca-kek) from now on')
     const ca = await loadCA(store)
     const self = { NodeID: config.NodeID, Addr: `${config.AdvertiseAddr}:${config.AdvertisePort}` }
     const leaseSeconds = this.opts.leaseSeconds ?? config.LeaseSeconds ?? DEFAULT_LEASE_SECONDS
@@ -91,7 +92,7 @@ export class Manager {
     const ctx: ApiContext = {
       store, config, ca, engines: this.engines, membership,
       knownManagers: () => this.known,
-      managerTls: () => ({ key: readFileSync(paths.serverKey, 'utf8'), cert: readFileSync(paths.serverCert, 'utf8') }),
+      managerTls: () => readPair(paths.serverKey, paths.serverCert),
       checkImage: (image) => tools.checkImage(image),
       distribution: (image) => tools.distribution(image),
       taskLogs: (task, opts, out, signal) => tools.taskLogs(task, opts, out, signal),
@@ -104,7 +105,7 @@ export class Manager {
       }),
     }
     const server = (this.server = buildApiServer(ctx, {
-      key: readFileSync(paths.serverKey, 'utf8'), cert: readFileSync(paths.serverCert, 'utf8'), ca: ca.certPem,
+      ...readPair(paths.serverKey, paths.serverCert), ca: ca.certPem,
     }))
     // Certificates renewed when due; the TLS context follows the root CA (rotation).
     await (this.certs = new CertRenewer({ store, ctx, server, dataDir: this.opts.dataDir, config, log: this.log })).start()

@@ -63,9 +63,10 @@ export function checkSigningCA(certPem: string, keyPem: string): CertAndKey {
   return { certPem: pem.endsWith('\n') ? pem : `${pem}\n`, keyPem: key.export({ type: 'pkcs8', format: 'pem' }).toString() }
 }
 
-/** Overrides of reissueCertificate: the subject's role (OU) and the validity. */
+/** Overrides of reissueCertificate: the subject's role (OU), the usage (a demoted manager's: client only) and the validity. */
 export interface ReissueOptions {
   organizationalUnit?: string
+  usage?: CertUsage
   validityMs: number
 }
 
@@ -81,7 +82,7 @@ export async function reissueCertificate(oldPem: string, ca: CertAndKey, publicK
   const usages = (old.getExtension(x509.ExtendedKeyUsageExtension)?.usages ?? []).map(String)
   const server = usages.includes(x509.ExtendedKeyUsage.serverAuth)
   const client = usages.includes(x509.ExtendedKeyUsage.clientAuth)
-  const usage: CertUsage = server && client ? 'both' : server ? 'server' : 'client'
+  const usage: CertUsage = opts.usage ?? (server && client ? 'both' : server ? 'server' : 'client')
   return issueCertificate({
     ca, publicKeyPem, usage, validityMs: opts.validityMs,
     commonName: info.commonName, organization: info.organization, organizationalUnit: opts.organizationalUnit ?? info.organizationalUnit,

@@ -47,7 +47,7 @@ export interface EtcdStoreOptions {
   timeoutMs?: number
 }
 
-const KINDS: readonly Kind[] = ['swarm', 'ca', 'node', 'engine', 'service', 'task', 'network']
+const KINDS: readonly Kind[] = ['swarm', 'ca', 'node', 'engine', 'service', 'task', 'network', 'certificate']
 /** How long a write waits for its own watch event before returning anyway. */
 const SETTLE_MS = 2000
 
@@ -120,6 +120,22 @@ export class EtcdStore implements Store {
     const res = await this.call(() => this.ns.if(k, 'Create', '==', 0).then(this.ns.put(k).value(encode(out))).commit())
     if (!res.succeeded) throw new ConflictError(`${kind} ${obj.ID} already exists`)
     return this.written(res.header.revision, { ...out, Version: { Index: Number(res.header.revision) } })
+  }
+
+  /** create() of several objects in one etcd transaction (every key must be absent). */
+  async createAll(objects: Array<{ kind: Kind; obj: StoredObject }>): Promise<StoredObject[]> {
+    if (objects.length === 0) return []
+    const now = new Date().toISOString()
+    const outs = objects.map(({ obj }) => ({ ...obj, CreatedAt: obj.CreatedAt || now, UpdatedAt: now }))
+    const res = await this.call(() => {
+      const [first, ...rest] = objects
+      const txn = this.ns.if(key(first.kind, first.obj.ID), 'Create', '==', 0)
+      for (const o of rest) txn.and(key(o.kind, o.obj.ID), 'Create', '==', 0)
+      return txn.then(...objects.map((o, i) => this.ns.put(key(o.kind, o.obj.ID)).value(encode(outs[i])))).commit()
+    })
+    if (!res.succeeded) throw new ConflictError(`${objects.map((o) => `${o.kind} ${o.obj.ID}`).join(' or ')} already exists`)
+    const index = Number(res.header.revision)
+    return this.written(res.header.revision, outs.map((o) => ({ ...o, Version: { Index: index } })))
   }
 
   /**

@@ -1,5 +1,6 @@
 // SQLite backend: one file in the manager's state dir. WAL journal, so a
-// manager killed with SIGKILL loses no committed write.
+// manager killed with SIGKILL, or a host losing power (synchronous=FULL), loses
+// no committed write.
 import { chmodSync, closeSync, existsSync, openSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type BetterSqlite3 from 'better-sqlite3'
@@ -20,7 +21,8 @@ export class SqliteStore implements Store {
     const Database = require('better-sqlite3') as typeof BetterSqlite3
     this.db = new Database(file)
     this.db.pragma('journal_mode = WAL')
-    this.db.pragma('synchronous = NORMAL')
+    // FULL: a committed write survives a power loss too, not only a killed manager (the swarm's state).
+    this.db.pragma('synchronous = FULL')
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS objects (
         kind TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL,
@@ -53,6 +55,21 @@ export class SqliteStore implements Store {
       return out
     })()
     this.emit({ kind, action: 'create', id: obj.ID, object: saved })
+    return saved
+  }
+
+  async createAll(objects: Array<{ kind: Kind; obj: StoredObject }>): Promise<StoredObject[]> {
+    const saved = this.db.transaction(() => objects.map(({ kind, obj }) => {
+      if (this.db.prepare('SELECT 1 FROM objects WHERE kind = ? AND id = ?').get(kind, obj.ID)) {
+        throw new ConflictError(`${kind} ${obj.ID} already exists`)
+      }
+      const index = this.nextIndex()
+      const now = new Date().toISOString()
+      const out = { ...obj, Version: { Index: index }, CreatedAt: obj.CreatedAt || now, UpdatedAt: now }
+      this.db.prepare('INSERT INTO objects VALUES (?, ?, ?, ?)').run(kind, obj.ID, index, JSON.stringify(out))
+      return out
+    }))()
+    saved.forEach((object, i) => this.emit({ kind: objects[i].kind, action: 'create', id: object.ID, object }))
     return saved
   }
 

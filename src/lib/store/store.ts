@@ -3,10 +3,11 @@
 // two writers never silently overwrite each other ("update out of sequence").
 // The interface is async so that a networked backend (etcd) can implement it.
 import { OutOfSequenceError } from '../errors/index.js'
+import type { SecretBox } from '../pki/seal.js'
 import type { StoredObject } from '../types/index.js'
 
 /** The kinds of object the store keeps. */
-export type Kind = 'swarm' | 'ca' | 'node' | 'engine' | 'service' | 'task' | 'network'
+export type Kind = 'swarm' | 'ca' | 'node' | 'engine' | 'service' | 'task' | 'network' | 'certificate'
 
 /** A change that was committed, as watchers see it. */
 export interface StoreEvent {
@@ -17,12 +18,19 @@ export interface StoreEvent {
 }
 
 export interface Store {
+  /** Seals the secrets the store keeps (the CA key), when the manager has a key-encryption key. */
+  secrets?: SecretBox
   /** The object, or undefined when there is none. */
   get<T extends StoredObject>(kind: Kind, id: string): Promise<T | undefined>
   /** All objects of a kind, in creation order. */
   list<T extends StoredObject>(kind: Kind): Promise<T[]>
   /** Stores a new object; sets Version and timestamps. Throws ConflictError if the ID exists. */
   create<T extends StoredObject>(kind: Kind, obj: T): Promise<T>
+  /**
+   * Stores several new objects in one transaction: all of them or none. Throws
+   * ConflictError (nothing stored) if any ID exists. Returns them as stored.
+   */
+  createAll(objects: Array<{ kind: Kind; obj: StoredObject }>): Promise<StoredObject[]>
   /**
    * Replaces an object. When `expected` is given it must equal the stored
    * Version.Index, else OutOfSequenceError. Throws NotFoundError if absent.

@@ -11,6 +11,8 @@ export interface EngineRef {
   SSHKey?: string
   /** Remote socket path for ssh:// engines; default /var/run/docker.sock. */
   SSHSocket?: string
+  /** The ssh:// engine's host key (SHA256:… as ssh-keygen -l prints it), pinned when it joined; any other is refused. */
+  SSHHostKey?: string
 }
 
 /** The facts the manager reads from an engine's /info. */
@@ -23,4 +25,6 @@ export interface EngineInfo {
   MemTotal: number
   ServerVersion: string
   Labels: Record<string, string>
+  /** The host key an ssh:// engine presented (not from /info): what join pins. */
+  SSHHostKey?: string
 }

@@ -34,7 +34,7 @@ describe('manager --import-from: a SQLite swarm moved to etcd', () => {
     process.kill(pid, 'SIGTERM')
     await waitFor(() => { try { process.kill(pid, 0); return false } catch { return true } }, 20_000, 'the manager to stop')
 
-    const child = spawn(process.execPath, [join(ROOT, 'bin/run.js'), 'manager', '--store', ETCD, '--import-from', swarm.dir(1)], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] })
+    const child = spawn(process.execPath, [join(ROOT, 'bin/run.js'), 'manager', '--store', ETCD, '--import-from', swarm.dir(1)], { detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TSW_INSECURE_OK: '1' } })
     let stderr = ''
     child.stderr!.on('data', (c) => (stderr += c))
     child.unref()

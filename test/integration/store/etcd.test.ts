@@ -105,6 +105,22 @@ function storeBehaviour(open: () => Promise<Pair>): void {
     await b.create('network', obj('net'))
   })
 
+  it('createAll stores every object or none (one taken ID: nothing new stored, nothing watched)', async () => {
+    const { a, b } = p
+    const seen: StoreEvent[] = []
+    const unwatch = a.watch((e) => seen.push(e))
+    const [e1, n1] = await a.createAll([{ kind: 'engine', obj: obj('x1') }, { kind: 'node', obj: obj('x1') }])
+    expect(e1.Version.Index).toBeGreaterThan(0)
+    expect(await b.get('engine', 'x1')).toEqual(e1)
+    expect(await b.get('node', 'x1')).toEqual(n1)
+    expect(seen.map((e) => `${e.action} ${e.kind} ${e.id}`)).toEqual(['create engine x1', 'create node x1'])
+    await expect(b.createAll([{ kind: 'engine', obj: obj('x2') }, { kind: 'node', obj: obj('x1') }])).rejects.toBeInstanceOf(ConflictError)
+    expect(await a.get('engine', 'x2')).toBeUndefined()
+    await sleep(50)
+    expect(seen).toHaveLength(2)
+    unwatch()
+  })
+
   it("watches its own writes, in order, seen when the write returns; and the other store's writes when shared", async () => {
     const { a, b } = p
     const seen: StoreEvent[] = []

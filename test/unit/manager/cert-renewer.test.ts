@@ -7,7 +7,7 @@ import type { SecureContextOptions } from 'node:tls'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ApiContext } from '../../../src/lib/api/index.js'
-import { loadRootCA, newNode, newSwarm, saveCA, startRootRotation } from '../../../src/lib/cluster/index.js'
+import { adminCertUsable, loadRootCA, newNode, newSwarm, recordAdminCert, revokeAdminCerts, saveCA, startRootRotation } from '../../../src/lib/cluster/index.js'
 import { dataPaths } from '../../../src/lib/config/paths.js'
 import { writeBundle } from '../../../src/lib/config/tls-bundle.js'
 import { writeFile } from '../../../src/lib/config/files.js'
@@ -42,6 +42,7 @@ describe('CertRenewer', () => {
     writeFile(paths().serverKey, server.keyPem, true)
     const admin = await issueKeyAndCertificate({ ca, commonName: 'admin-m1', organizationalUnit: 'tsw-admin', organization: 'c1', usage: 'client', validityMs: 90_000 })
     writeBundle(paths(), { ca: ca.certPem, cert: admin.certPem, key: admin.keyPem })
+    await recordAdminCert(store, admin.certPem, 'm1')
     contexts = []
     logs.length = 0
     ctx = { store, ca } as unknown as ApiContext
@@ -66,6 +67,23 @@ describe('CertRenewer', () => {
     expect(contexts[0].ca).toBe(ca.certPem)
     expect(ctx.certs).toBe(renewer)
     expect((await store.get<Node>('node', 'm1'))?.Description.TLSInfo?.TrustRoot).toBe(ca.certPem)
+  })
+
+  it('replaces its host\'s admin bundle (new key, recorded) once its certificate is revoked: copies of the old one stay refused', async () => {
+    await start()
+    const old = { cert: file(paths().tlsCert), key: file(paths().tlsKey) }
+    const serial = new X509Certificate(old.cert).serialNumber
+    expect(await adminCertUsable(store, serial)).toBe(true)
+    await revokeAdminCerts(store, serial, 'leaked')
+    const deadline = Date.now() + 5000
+    while (file(paths().tlsCert) === old.cert && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+    const now = file(paths().tlsCert)
+    expect(now).not.toBe(old.cert)
+    expect(file(paths().tlsKey)).not.toBe(old.key)
+    expect(new X509Certificate(now).subject).toBe(new X509Certificate(old.cert).subject)
+    expect(await adminCertUsable(store, new X509Certificate(now).serialNumber)).toBe(true)
+    expect(await adminCertUsable(store, serial)).toBe(false)
+    expect(logs.join('\n')).toMatch(/renewed \(its certificate was revoked or unknown\)/)
   })
 
   it('renews its server certificate and its host\'s bundle once due, with the swarm\'s expiry', async () => {

@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net'
 import { Readable } from 'node:stream'
 import type { TLSSocket } from 'node:tls'
 import type { ApiContext } from '../../../src/lib/api/context.js'
-import { FORWARDED, FORWARDED_CN, FORWARDED_OU, forwardToLeader, mustForward, servedByAnyManager } from '../../../src/lib/api/forward.js'
+import { FORWARDED, FORWARDED_CN, FORWARDED_OU, forwardToLeader, leaderCertError, mustForward, servedByAnyManager } from '../../../src/lib/api/forward.js'
+import { stripForwardedHeaders } from '../../../src/lib/api/server.js'
 import type { Caller } from '../../../src/lib/api/http.js'
 import { UnavailableError } from '../../../src/lib/errors/index.js'
 import { createRootCA, issueKeyAndCertificate, type CertAndKey } from '../../../src/lib/pki/index.js'
@@ -96,6 +97,32 @@ function call(port: number, method: string, path: string, body?: string, headers
   })
 }
 
+describe('leaderCertError', () => {
+  test('only the manager certificate of the leading node of this swarm', () => {
+    expect(leaderCertError({ CN: 'n1', OU: 'swarm-manager', O: 'c1' }, 'n1', 'c1')).toBeUndefined()
+    expect(leaderCertError({ CN: 'n1', OU: 'swarm-worker', O: 'c1' }, 'n1', 'c1')?.message).toMatch(/presents n1 \(swarm-worker\), not the manager certificate of node n1/)
+    expect(leaderCertError({ CN: 'n2', OU: 'swarm-manager', O: 'c1' }, 'n1', 'c1')).toBeInstanceOf(Error)
+    expect(leaderCertError({ CN: 'n1', OU: 'swarm-manager', O: 'c2' }, 'n1', 'c1')).toBeInstanceOf(Error)
+    expect(leaderCertError(undefined, 'n1', 'c1')).toBeInstanceOf(Error)
+  })
+})
+
+describe('stripForwardedHeaders', () => {
+  const req = (ou: string | undefined) => ({
+    socket: { authorized: ou !== undefined, getPeerCertificate: () => ({ subject: { CN: 'x', OU: ou } }) },
+    headers: { [FORWARDED]: 'm2', [FORWARDED_CN]: 'admin', [FORWARDED_OU]: 'tsw-admin', 'x-other': '1' },
+  }) as unknown as IncomingMessage
+  test('kept from a manager certificate only', () => {
+    const fromManager = req('swarm-manager')
+    stripForwardedHeaders(fromManager)
+    expect(fromManager.headers[FORWARDED_CN]).toBe('admin')
+    for (const r of [req('tsw-admin'), req('swarm-worker'), req(undefined)]) {
+      stripForwardedHeaders(r)
+      expect(r.headers).toEqual({ 'x-other': '1' })
+    }
+  })
+})
+
 describe('forwardToLeader', () => {
   let ca: CertAndKey
   let leaderTls: CertAndKey
@@ -131,7 +158,7 @@ describe('forwardToLeader', () => {
   /** A follower whose routes all forward; answers "self:<body>" when it came to lead meanwhile. */
   async function startFollower(membership: ApiContext['membership'], caller: Caller | undefined = { commonName: 'admin-1', organizationalUnit: 'tsw-admin' }) {
     const ctx = {
-      config: { NodeID: 'follower' },
+      config: { NodeID: 'follower', ClusterID: 'c1' },
       ca,
       managerTls: () => ({ key: followerTls.keyPem, cert: followerTls.certPem }),
       membership,
@@ -187,6 +214,26 @@ describe('forwardToLeader', () => {
     expect(leader.seen[0].body).toBe('')
     expect(leader.seen[0].headers[FORWARDED_CN]).toBe('worker-7')
     expect(leader.seen[0].headers[FORWARDED_OU]).toBe('swarm-worker')
+  })
+
+  test('on an open route (no caller) the forwarding headers a client sent are not passed on', async () => {
+    const leader = await startLeader((_req, res) => res.end('ok'))
+    const port = await startFollower(following(() => [{ NodeID: 'leader', Addr: `127.0.0.1:${leader.port}` }]), null as unknown as undefined)
+    await call(port, 'POST', '/tsw/join', '{}', { [FORWARDED_CN]: 'admin-forged', [FORWARDED_OU]: 'tsw-admin' })
+    expect(leader.seen[0].headers[FORWARDED_CN]).toBeUndefined()
+    expect(leader.seen[0].headers[FORWARDED_OU]).toBeUndefined()
+    expect(leader.seen[0].headers[FORWARDED]).toBe('follower')
+  })
+
+  test('nothing is sent to an address whose certificate is not the leader\'s manager certificate of this swarm', async () => {
+    // The node listed as leader, but another node's certificate answers there.
+    const leader = await startLeader((_req, res) => res.end('ok'))
+    let lead = false
+    setTimeout(() => { lead = true }, 700)
+    const port = await startFollower({ get isLeader() { return lead }, managers: async () => [{ NodeID: 'other', Addr: `127.0.0.1:${leader.port}` }] })
+    const answer = await call(port, 'POST', '/services/create', '{"a":1}')
+    expect(answer.body).toBe('self:{"a":1}')
+    expect(leader.seen).toHaveLength(0)
   })
 
   test('relays an error status and a streamed (chunked) answer whole', async () => {
@@ -282,7 +329,7 @@ describe('forwardToLeader', () => {
   test('no leader within 15 s: UnavailableError saying the request was not applied', async () => {
     vi.useFakeTimers()
     try {
-      const ctx = { config: { NodeID: 'follower' }, membership: { isLeader: false, managers: async () => [] } } as unknown as ApiContext
+      const ctx = { config: { NodeID: 'follower', ClusterID: 'c1' }, membership: { isLeader: false, managers: async () => [] } } as unknown as ApiContext
       const req = Object.assign(Readable.from([Buffer.from('{}')]), { method: 'POST', url: '/services/create', headers: {} }) as unknown as IncomingMessage
       const p = forwardToLeader(ctx, req, {} as ServerResponse)
       const outcome = expect(p).rejects.toThrow(UnavailableError)
@@ -302,7 +349,7 @@ describe('forwardToLeader', () => {
   test('an unreachable leader is named in the error', async () => {
     vi.useFakeTimers()
     try {
-      const ctx = { config: { NodeID: 'follower' }, ca, managerTls: () => ({ key: followerTls.keyPem, cert: followerTls.certPem }), membership: { isLeader: false, managers: async () => [{ NodeID: 'leader', Addr: 'not-an-address' }] } } as unknown as ApiContext
+      const ctx = { config: { NodeID: 'follower', ClusterID: 'c1' }, ca, managerTls: () => ({ key: followerTls.keyPem, cert: followerTls.certPem }), membership: { isLeader: false, managers: async () => [{ NodeID: 'leader', Addr: 'not-an-address' }] } } as unknown as ApiContext
       const req = Object.assign(Readable.from([]), { method: 'POST', url: '/services/create', headers: {} }) as unknown as IncomingMessage
       const p = forwardToLeader(ctx, req, {} as ServerResponse)
       const outcome = expect(p).rejects.toThrow('the leader at not-an-address did not answer (bad address not-an-address) within 15 s')

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { buildNetwork, findNetwork, INGRESS_VNI } from '../../../src/lib/cluster/networks.js'
-import { ConflictError, FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../../../src/lib/errors/index.js'
+import { ConflictError, FailedPreconditionError, ForbiddenError, InvalidArgumentError, NotFoundError } from '../../../src/lib/errors/index.js'
 import type { NetworkCreateRequest } from '../../../src/lib/types/index.js'
 import { net, node } from './overlay-fixtures.js'
 
@@ -54,6 +54,19 @@ describe('buildNetwork', () => {
     expect(() => build({ IPAM: { Driver: 'other' } })).toThrow(/IPAM driver "other" is not supported/)
     expect(() => build({ IPAM: { Config: [{ Subnet: '10.5.0.0/24' }, { Subnet: '10.6.0.0/24' }] } })).toThrow('only one IPv4 subnet per network is supported')
     expect(() => buildNetwork(null as never, [], [])).toThrow(InvalidArgumentError)
+  })
+  test('the engines\' predefined network names are refused with docker\'s 403', () => {
+    for (const name of ['bridge', 'host', 'none', 'default']) {
+      expect(() => build({ Name: name })).toThrow(ForbiddenError)
+      expect(() => build({ Name: name })).toThrow(`operation is not permitted on predefined ${name} network `)
+    }
+    expect(build({ Name: 'hosts' }).Name).toBe('hosts')
+  })
+  test('a given subnet that holds a node\'s address is refused', () => {
+    const nodes = [node('n1', '192.168.1.10')]
+    expect(() => build({ IPAM: { Config: [{ Subnet: '192.168.0.0/16' }] } }, [], nodes)).toThrow(FailedPreconditionError)
+    expect(() => build({ IPAM: { Config: [{ Subnet: '192.168.1.0/24' }] } }, [], nodes)).toThrow(/holds the address 192\.168\.1\.10 of node/)
+    expect(build({ IPAM: { Config: [{ Subnet: '192.168.2.0/24' }] } }, [], nodes).IPAM.Config[0].Subnet).toBe('192.168.2.0/24')
   })
   test('a given subnet is masked, its gateway defaulting to the first address', () => {
     expect(subnetOf({ IPAM: { Config: [{ Subnet: '172.168.0.1/24' }] } })).toEqual({ Subnet: '172.168.0.0/24', Gateway: '172.168.0.1' })

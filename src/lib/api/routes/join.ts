@@ -1,6 +1,6 @@
 // The join handshake (open: the joiner has no certificate yet) and a worker's
 // own leave (authenticated with its node certificate).
-import { addEngineNode, joinNode, setupPromotedManager, type JoinDeps, type JoinRequest } from '../../cluster/index.js'
+import { addEngineNode, joinNode, JoinLimiter, JoinTokenError, setupPromotedManager, type JoinDeps, type JoinRequest } from '../../cluster/index.js'
 import { modify } from '../../store/index.js'
 import { readStorePems } from '../../config/index.js'
 import type { StoredEngine } from '../../cluster/index.js'
@@ -20,9 +20,22 @@ export function joinRoutes(router: Router, ctx: ApiContext): void {
     // A swarm on etcd runs a manager on every manager host; on SQLite there is one.
     managerSetup: () => ctx.config.Store && {
       Store: readStorePems(ctx.config.Store), HeartbeatMs: ctx.config.HeartbeatMs, LeaseSeconds: ctx.config.LeaseSeconds,
+      // Over the join's TLS, which the joiner checked against its token's CA digest.
+      ...(ctx.store.secrets ? { KeyEncryptionKey: ctx.store.secrets.kek } : {}),
     },
   })
-  router.add('POST', '/tsw/join', async (req) => ({ body: await joinNode(deps(), req.body as JoinRequest) }), true)
+  // Failed joins per source address: a few a minute, then 429 (token guessing).
+  const limiter = new JoinLimiter()
+  router.add('POST', '/tsw/join', async (req) => {
+    const from = req.raw.socket.remoteAddress ?? 'unknown'
+    limiter.check(from)
+    try {
+      return { body: await joinNode(deps(), req.body as JoinRequest) }
+    } catch (err) {
+      if (err instanceof JoinTokenError) limiter.fail(from)
+      throw err
+    }
+  }, true)
   // A promoted node's host, to run its own manager (tsw manager on that host).
   router.add('POST', '/tsw/manager-setup', async (req) => ({
     body: await setupPromotedManager(deps(), req.caller?.commonName ?? '', req.body as { PublicKey?: string }),
