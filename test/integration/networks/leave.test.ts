@@ -2,8 +2,9 @@
 // left on every host, and each engine is back as it was before the swarm
 // (containers, networks, the host's links and iptables); a second swarm on
 // the same engines then runs the overlay walkthrough and a 2/2/2 classic
-// spread. The same when the first swarm's manager is SIGKILLed instead: the
-// second swarm removes what the first left, and says so.
+// spread, and node rm --force cleans its node's engine. The same when the
+// first swarm's manager is SIGKILLed instead: the second swarm removes what
+// the first left, and says so.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -162,6 +163,13 @@ describe('swarm leave on every host', () => {
     expect(outs[2]).toBe('This node joined a swarm as a worker.\n')
     await walkthrough(second)
   }, 240_000)
+
+  it('node rm --force of a node whose engine answers puts that engine back too', async () => {
+    expect((await docker(3, 'ps', '-q', '--filter', 'label=io.tsw.network.helper')).stdout.trim()).not.toBe('')
+    const r = await second.tsw(1, 'node', 'rm', '--force', 'node03')
+    expect(r.stdout, r.stderr).toBe('node03\n')
+    expect(await engineState(3)).toEqual(before[2])
+  })
 })
 
 describe('a second swarm after the first one\'s manager was SIGKILLed', () => {
