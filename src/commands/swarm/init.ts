@@ -48,6 +48,7 @@ export default class SwarmInit extends BaseCommand {
       for (const f of [p.manager, p.tls, p.context]) rmSync(f, { recursive: true, force: true })
       throw err
     }
+    for (const n of result.notes) this.out(`${n}\n`)
     this.out(`Swarm initialized: current node (${result.nodeId}) is now a manager.\n\n`)
     this.out(joinInstructions('worker', result.workerToken, result.managerAddr))
     this.out(`To add a manager to this swarm, run 'tsw swarm join-token manager' and follow the instructions.\n`)

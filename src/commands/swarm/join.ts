@@ -37,7 +37,7 @@ export default class SwarmJoin extends BaseCommand {
     // A manager listening on one address is reached there (its certificate is made for it).
     let advertiseAddr = asked ?? (listenHost !== '0.0.0.0' ? listenHost : undefined)
     if (!advertiseAddr && engine.URL.startsWith('unix://')) advertiseAddr = defaultAdvertiseAddr()
-    const { role, runsManager } = await joinSwarm({
+    const { role, runsManager, notes } = await joinSwarm({
       token: flags.token, manager: args.manager, engine, advertiseAddr, listenAddr: flags['listen-addr'], dataDir,
     })
     // A manager of a swarm on etcd: this host runs one too, in the background as init does.
@@ -47,6 +47,7 @@ export default class SwarmJoin extends BaseCommand {
         throw new FailedPreconditionError(`joined as a manager, but its manager did not start: ${err.message}\nStart it with "tsw manager --data-dir ${dataDir}"`)
       })
     }
+    for (const n of notes) this.out(`${n}\n`)
     this.out(`This node joined a swarm as a ${role}.\n`)
   }
 }

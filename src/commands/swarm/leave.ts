@@ -21,6 +21,9 @@ export default class SwarmLeave extends BaseCommand {
       }
       const { stopDaemon } = await import('../../lib/manager/daemon.js')
       await stopDaemon(dataDir)
+      // The swarm ends with its last manager: what it made on the engines goes too.
+      const { leaveFromDataDir } = await import('../../lib/manager/leave.js')
+      for (const line of await leaveFromDataDir(dataDir)) process.stderr.write(`${line}\n`)
       for (const p of [paths.manager, paths.tls, paths.context]) rmSync(p, { recursive: true, force: true })
       return this.out('Node left the swarm.\n')
     }

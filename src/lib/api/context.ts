@@ -28,8 +28,15 @@ export interface ApiContext {
   taskLogs(task: import('../types/index.js').Task, opts: LogOptions, out: NodeJS.WritableStream, signal: AbortSignal): Promise<void>
   /** Classic swarm: plain containers placed on the swarm's engines (the container, exec and image routes). */
   classic: ClassicSwarm
+  /** The manager's log (default: stderr). */
+  log?: (msg: string) => void
   /** Stops the manager; with `wipe`, its state is deleted (swarm leave --force). */
   shutdown(wipe: boolean): void
+}
+
+/** Writes to the manager's log. */
+export function logOf(ctx: ApiContext): (msg: string) => void {
+  return ctx.log ?? ((msg) => process.stderr.write(`${new Date().toISOString()} ${msg}\n`))
 }
 
 /** host:port other nodes reach this manager at. */

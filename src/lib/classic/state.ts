@@ -7,6 +7,7 @@
 
 import type { EngineConnection } from '../engine/index.js'
 import { Limiter } from '../executor/limiter.js'
+import { LABEL_HELPER as NETWORK_HELPER_LABEL } from '../network/labels.js'
 import type { Node } from '../types/index.js'
 import { CALL_TIMEOUT_MS, engineJson } from './engine-http.js'
 import type { Member, Target } from './members.js'
@@ -63,7 +64,9 @@ export class ResourceCache {
 
 /** One engine's containers as placement sees them. */
 export async function engineContainers(conn: EngineConnection, cache: ResourceCache, timeoutMs = CALL_TIMEOUT_MS): Promise<EngineContainer[]> {
-  const list = await engineJson<ListedContainer[]>(conn, 'GET', '/containers/json?all=1', undefined, timeoutMs)
+  // tsw's own network helpers are not the user's containers: placement never counts them.
+  const list = (await engineJson<ListedContainer[]>(conn, 'GET', '/containers/json?all=1', undefined, timeoutMs))
+    .filter((c) => !c.Labels?.[NETWORK_HELPER_LABEL])
   const running = list.filter((c) => c.State === 'running').map((c) => c.Id)
   const resources = await cache.of(conn, running)
   return list.map((c) => ({

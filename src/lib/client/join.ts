@@ -23,9 +23,10 @@ export interface JoinOptions {
 /**
  * Joins this host's engine to the swarm; writes the context (and, when it is
  * to run a manager, the manager's config and certificate); returns the role it
- * joined as and whether a manager is to be started here.
+ * joined as, whether a manager is to be started here, and what the manager
+ * removed from the engine first (another swarm's pieces).
  */
-export async function joinSwarm(opts: JoinOptions): Promise<{ nodeId: string; role: NodeRole; runsManager: boolean }> {
+export async function joinSwarm(opts: JoinOptions): Promise<{ nodeId: string; role: NodeRole; runsManager: boolean; notes: string[] }> {
   let token
   try {
     token = parseJoinToken(opts.token)
@@ -47,7 +48,7 @@ export async function joinSwarm(opts: JoinOptions): Promise<{ nodeId: string; ro
   if (res.ManagerSetup) managerAddr = writeManagerFiles(opts, res, listenAddr, keys.privateKeyPem)
   writeContext(opts.dataDir, { Manager: managerAddr, ClusterID: res.ClusterID, NodeID: res.NodeID, Role: res.Role },
     { ca: res.CACert, cert: res.Cert, key: keys.privateKeyPem })
-  return { nodeId: res.NodeID, role: res.Role, runsManager: res.ManagerSetup !== undefined }
+  return { nodeId: res.NodeID, role: res.Role, runsManager: res.ManagerSetup !== undefined, notes: res.Notes ?? [] }
 }
 
 /** A joining manager's config, server certificate and etcd material; returns the address it will serve at. */

@@ -41,6 +41,8 @@ export interface JoinResponse {
   Cert: string
   /** Set when the joiner is to run a manager (a manager token, an etcd swarm); Cert then serves too. */
   ManagerSetup?: ManagerSetup
+  /** What the manager removed from the engine before it joined (another swarm's pieces), one line each. */
+  Notes?: string[]
 }
 
 export interface JoinDeps {
@@ -50,6 +52,8 @@ export interface JoinDeps {
   probe: (ref: EngineRef) => Promise<EngineInfo>
   /** What a joining manager needs, when this swarm can run several (etcd); undefined otherwise. */
   managerSetup?: () => ManagerSetup | undefined
+  /** Removes what other swarms left on the engine before it joins; says what (network/teardown.ts). */
+  takeOver?: (ref: EngineRef) => Promise<string[]>
 }
 
 /** Checks a join request and adds its node. Nothing is stored unless every check passes. */
@@ -62,6 +66,7 @@ export async function joinNode(deps: JoinDeps, req: JoinRequest): Promise<JoinRe
   const role = roleOfToken(req.Token, swarm.JoinTokens)
   const setup = role === 'manager' ? deps.managerSetup?.() : undefined
   const info = await checkNewEngine(deps, req.Engine)
+  const notes = (await deps.takeOver?.(req.Engine)) ?? []
   const id = newId()
   const addr = req.AdvertiseAddr || hostOf(req.Engine.URL)
   const cert = await issueCertificate({
@@ -72,17 +77,21 @@ export async function joinNode(deps: JoinDeps, req: JoinRequest): Promise<JoinRe
   })
   await storeEngineNode(deps.store, id, req.Engine, info, role, addr, setup ? `${addr}:${listenPort(req.ListenAddr)}` : undefined)
   await recordNodeCert(deps.store, id, deps.ca.certPem, deps.ca.certPem)
-  return { NodeID: id, Role: role, ClusterID: swarm.ID, CACert: deps.ca.certPem, Cert: cert, ...(setup ? { ManagerSetup: setup } : {}) }
+  return {
+    NodeID: id, Role: role, ClusterID: swarm.ID, CACert: deps.ca.certPem, Cert: cert,
+    ...(setup ? { ManagerSetup: setup } : {}), ...(notes.length ? { Notes: notes } : {}),
+  }
 }
 
 /**
  * Adds an engine as a worker node without a join (classic swarm's static
  * discovery: `tsw node add`, `tsw manager --engines-file`). Returns its node.
  */
-export async function addEngineNode(deps: Pick<JoinDeps, 'store' | 'probe'>, engine: EngineRef, advertiseAddr?: string): Promise<Node> {
+export async function addEngineNode(deps: Pick<JoinDeps, 'store' | 'probe' | 'takeOver'>, engine: EngineRef, advertiseAddr?: string): Promise<Node> {
   if (!engine?.URL) throw new InvalidArgumentError('an engine address is required, e.g. tcp://10.0.0.12:2375')
   checkAdvertiseAddr(advertiseAddr)
   const info = await checkNewEngine(deps, engine)
+  await deps.takeOver?.(engine)
   return storeEngineNode(deps.store, newId(), engine, info, 'worker', advertiseAddr)
 }
 

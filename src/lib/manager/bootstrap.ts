@@ -1,7 +1,7 @@
 // `swarm init`: make the CA and certificates, register the local engine as
 // the first node (manager, leader), and write the manager's config and the
 // host's context. Nothing is written unless the engine answered.
-import { existsSync, mkdirSync, rmSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdirSync, rmSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { newEngineRecord, newNode, newSwarm, recordAdminCert, saveCA } from '../cluster/index.js'
 import {
@@ -13,6 +13,7 @@ import { newId } from '../identity/index.js'
 import { createRootCA, issueKeyAndCertificate, SecretBox } from '../pki/index.js'
 import type { Store } from '../store/index.js'
 import { openStore } from './open-store.js'
+import { takeOverEngineAt } from '../network/teardown.js'
 import type { EngineInfo, EngineRef } from '../types/index.js'
 import { ADMIN_OU } from '../api/index.js'
 import { defaultAdvertiseAddr, resolveAdvertiseAddr, splitHostPort } from './addresses.js'
@@ -36,6 +37,8 @@ export interface InitResult {
   clusterId: string
   workerToken: string
   managerAddr: string
+  /** What was removed from the engine first (another swarm's pieces), one line each; also in the manager's log. */
+  notes: string[]
 }
 
 export const ALREADY_IN_SWARM = 'This node is already part of a swarm. Use "tsw swarm leave" to leave this swarm and join another one.'
@@ -64,6 +67,8 @@ export async function initSwarm(opts: InitOptions): Promise<InitResult> {
   const paths = dataPaths(opts.dataDir)
   mkdirSync(paths.manager, { recursive: true, mode: 0o700 })
   if (existsSync(paths.db)) throw new FailedPreconditionError(`${paths.db} exists: remove it or use another --data-dir`)
+  const notes = await takeOverEngineAt(opts.engine, clusterId)
+  for (const n of notes) appendFileSync(paths.logfile, `${new Date().toISOString()} init: ${n}\n`, { mode: 0o600 })
   const swarm = newSwarm(clusterId, ca.certPem, opts.heartbeatMs)
   swarm.Spec.CAConfig.NodeCertExpiry = opts.certExpiryMs * 1_000_000
   const storeConfig = opts.store ? writeStoreFiles(paths, opts.store) : undefined
@@ -95,7 +100,7 @@ export async function initSwarm(opts: InitOptions): Promise<InitResult> {
   })
   writeContext(opts.dataDir, { Manager: `${adv.host}:${port}`, ClusterID: clusterId, NodeID: nodeId, Role: 'manager' },
     { ca: ca.certPem, cert: admin.certPem, key: admin.keyPem })
-  return { nodeId, clusterId, workerToken: swarm.JoinTokens.Worker, managerAddr: `${adv.host}:${port}` }
+  return { nodeId, clusterId, workerToken: swarm.JoinTokens.Worker, managerAddr: `${adv.host}:${port}`, notes }
 }
 
 async function probe(ref: EngineRef): Promise<EngineInfo> {

@@ -20,6 +20,7 @@ import { EtcdStore, type Store } from '../store/index.js'
 import { splitHostPort } from './addresses.js'
 import { CertRenewer } from './cert-renewer.js'
 import { LeaderTerm } from './leader-term.js'
+import { leaveAsLastManager } from './leave.js'
 import { EtcdMembership, SoloMembership, type Membership } from './membership.js'
 import { openStore } from './open-store.js'
 import { claimPidfile, releasePidfile } from './pidfile.js'
@@ -99,7 +100,8 @@ export class Manager {
       classic: new ClassicSwarm({
         store, engines: this.engines, clusterId: config.ClusterID, strategy: this.opts.strategy ?? 'spread', log: this.log,
       }),
-      shutdown: (wipe) => void this.stop().then(() => {
+      log: this.log,
+      shutdown: (wipe) => void (wipe ? this.leaveEngines(store, config) : Promise.resolve()).then(() => this.stop()).then(() => {
         if (wipe) for (const p of [paths.manager, paths.tls, paths.context]) rmSync(p, { recursive: true, force: true })
         process.exit(0)
       }),
@@ -184,6 +186,13 @@ export class Manager {
       releasePidfile(dataPaths(this.opts.dataDir).pidfile)
     })()
     return this.stopping
+  }
+
+  // The last manager leaves (swarm leave --force): the loops stop first, so nothing is made again behind the cleanup.
+  private async leaveEngines(store: Store, config: ManagerConfig): Promise<void> {
+    this.term?.stop()
+    await this.term?.stopped()
+    await leaveAsLastManager(store, config, this.log).catch((err: Error) => this.log(`leave: ${err.message}`))
   }
 
   // This manager's node was demoted (or removed): it stops being a manager.

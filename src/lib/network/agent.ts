@@ -16,6 +16,7 @@ import type { Network, Node, Service, Task } from '../types/index.js'
 import { buildHelperImage, type HelperImage } from './helper-image.js'
 import { bridgeName, planNode, type NodePlan } from './plan.js'
 import { hostScript } from './script.js'
+import { onNodeHost } from './host-lock.js'
 import { LABEL_HELPER, LABEL_NET_CLUSTER, LABEL_NET_ID } from './labels.js'
 
 const REAPPLY_MS = 30_000
@@ -32,7 +33,6 @@ export interface NetAgentOptions {
 export class NetAgent {
   private readonly reactor: Reactor
   private readonly applied = new Map<string, { key: string; at: number }>()
-  private readonly queues = new Map<string, Promise<unknown>>()
   private image?: HelperImage
   private timer?: NodeJS.Timeout
 
@@ -130,17 +130,15 @@ export class NetAgent {
     await this.syncEngineNetworks(conn.docker, engineNets, true)
   }
 
-  /** Runs fn after every earlier call for the same node. */
+  /** Runs fn after every earlier call for the same node, teardowns included (host-lock.ts). */
   private serial<T>(nodeId: string, fn: () => Promise<T>): Promise<T> {
-    const prev = this.queues.get(nodeId) ?? Promise.resolve()
-    const next = prev.catch(() => {}).then(fn)
-    this.queues.set(nodeId, next.catch(() => {}))
-    return next
+    return onNodeHost(nodeId, fn)
   }
 
   private async connection(nodeId: string): Promise<EngineConnection> {
     const engine = await this.opts.store.get<StoredEngine>('engine', nodeId)
-    if (!engine) throw new NotFoundError(`node ${nodeId} has no engine`)
+    // A node that left (or was removed) while this waited in its queue: its engine is no longer the swarm's.
+    if (!engine || engine.Left) throw new NotFoundError(`node ${nodeId} is no longer in the swarm`)
     return this.opts.engines.get(nodeId, engine.Ref)
   }
 
@@ -273,7 +271,7 @@ async function ensureImage(docker: Dockerode, image: HelperImage): Promise<void>
 }
 
 /** Runs a command in a container; its exit code and combined output. */
-async function execIn(docker: Dockerode, container: string, cmd: string[]): Promise<{ code: number; output: string }> {
+export async function execIn(docker: Dockerode, container: string, cmd: string[]): Promise<{ code: number; output: string }> {
   const exec = await docker.getContainer(container).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true })
   const stream = await exec.start({ hijack: true, stdin: false })
   const output = await new Promise<string>((resolve, reject) => {

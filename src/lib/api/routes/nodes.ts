@@ -3,8 +3,10 @@ import {
   filterNodes, getSwarm, NODE_FILTERS, parseFilters, parseVersion, removeNode, resolveNode, updateNode, validateNodeSpec,
   withManagerStatus,
 } from '../../cluster/index.js'
+import type { StoredEngine } from '../../cluster/index.js'
+import { leaveEngines } from '../../network/teardown.js'
 import type { Node } from '../../types/index.js'
-import type { ApiContext } from '../context.js'
+import { logOf, type ApiContext } from '../context.js'
 import type { Router } from '../router.js'
 
 export function nodeRoutes(router: Router, ctx: ApiContext): void {
@@ -37,8 +39,11 @@ export function nodeRoutes(router: Router, ctx: ApiContext): void {
   router.add('DELETE', '/nodes/:id', async (req) => {
     const node = await resolveNode(ctx.store, req.params.id)
     const force = req.query.get('force') === 'true' || req.query.get('force') === '1'
+    const engine = await ctx.store.get<StoredEngine>('engine', node.ID)
     await removeNode(ctx.store, node.ID, force)
     ctx.engines.drop(node.ID)
+    // An engine that still answers is left as it was before the swarm; one that does not, for the next swarm.
+    if (engine) await leaveEngines([engine], ctx.config.ClusterID, logOf(ctx))
     return { status: 200 }
   })
 }
