@@ -13,7 +13,7 @@ import { request } from 'node:https'
 import { UnavailableError } from '../errors/index.js'
 import { MANAGER_OU } from './authorize.js'
 import type { ApiContext } from './context.js'
-import type { Caller } from './http.js'
+import { MAX_BODY_BYTES, MAX_OPEN_BODY_BYTES, readBody, type Caller } from './http.js'
 
 
 /** Set on a forwarded request: its receiver serves it whether it leads or not (one hop). */
@@ -49,7 +49,8 @@ export function mustForward(ctx: Pick<ApiContext, 'membership'>, method: string,
  * itself then). Throws UnavailableError when no leader answers in time.
  */
 export async function forwardToLeader(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, caller?: Caller): Promise<Buffer | undefined> {
-  const body = await readAll(req)
+  // Open routes (the join handshake) come without a caller: they get the small cap.
+  const body = await readBody(req, caller ? MAX_BODY_BYTES : MAX_OPEN_BODY_BYTES)
   const deadline = Date.now() + FORWARD_WAIT_MS
   let last = 'no manager leads the swarm'
   while (Date.now() < deadline) {
@@ -115,10 +116,4 @@ function passOn(ctx: ApiContext, addr: string, req: IncomingMessage, body: Buffe
     })
     out.end(body)
   })
-}
-
-async function readAll(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  for await (const chunk of req) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks)
 }
