@@ -37,6 +37,8 @@ export const MAX_BODY_BYTES = 4 << 20
 export const MAX_OPEN_BODY_BYTES = 64 << 10
 /** How long a request body may take to arrive once its headers are in. */
 export const BODY_TIMEOUT_MS = 30_000
+/** How long a refused body is still read (and dropped) before the connection is closed. */
+const LINGER_MS = 500
 
 /**
  * Reads a request body whole, `limit` bytes at most: a Content-Length past it
@@ -45,22 +47,30 @@ export const BODY_TIMEOUT_MS = 30_000
  * says it) or InvalidArgumentError when the body does not arrive in time.
  * After a throw the connection must not be reused (sendError closes it).
  */
-export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0)
-  if (declared > limit) throw tooLarge(limit)
-  const chunks: Buffer[] = []
-  let size = 0
-  const timer = setTimeout(() => req.destroy(new InvalidArgumentError(`the request body did not arrive within ${BODY_TIMEOUT_MS / 1000} s`)), BODY_TIMEOUT_MS)
-  try {
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length
-      if (size > limit) throw tooLarge(limit)
-      chunks.push(chunk as Buffer)
+  if (declared > limit) return Promise.reject(tooLarge(limit))
+  // Events rather than for-await: leaving a for-await destroys the request, and the 413 could not be sent.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const settle = (err?: Error) => {
+      clearTimeout(timer)
+      req.off('data', onData).off('end', onEnd).off('error', settle)
+      if (err) {
+        req.pause()
+        reject(err)
+      } else resolve(Buffer.concat(chunks))
     }
-  } finally {
-    clearTimeout(timer)
-  }
-  return Buffer.concat(chunks)
+    const onData = (chunk: Buffer) => {
+      size += chunk.length
+      if (size > limit) return settle(tooLarge(limit))
+      chunks.push(chunk)
+    }
+    const onEnd = () => settle()
+    const timer = setTimeout(() => settle(new InvalidArgumentError(`the request body did not arrive within ${BODY_TIMEOUT_MS / 1000} s`)), BODY_TIMEOUT_MS)
+    req.on('data', onData).on('end', onEnd).on('error', settle)
+  })
 }
 
 /** Reads and parses a JSON request body (empty body → undefined), `limit` bytes at most (see readBody). */
@@ -112,8 +122,14 @@ export function sendError(res: ServerResponse, err: unknown): void {
   if (res.headersSent) return void res.destroy()
   // The rest of a refused (or unread) body is never read: the connection cannot carry another request.
   if (status === 413 || res.req?.complete === false) {
+    const socket = res.socket
     send(res, { status, body: { message }, headers: { Connection: 'close' } })
-    res.once('finish', () => res.socket?.destroy())
+    // What the client still sends is read and dropped for a moment, so that closing does not reset
+    // the connection before it has read the answer (a lingering close, as Go's net/http does).
+    res.once('finish', () => {
+      res.req?.resume()
+      setTimeout(() => socket?.destroy(), LINGER_MS).unref()
+    })
     return
   }
   send(res, { status, body: { message } })
