@@ -13,7 +13,7 @@ import { request } from 'node:https'
 import { UnavailableError } from '../errors/index.js'
 import { MANAGER_OU } from './authorize.js'
 import type { ApiContext } from './context.js'
-import type { Caller } from './http.js'
+import { MAX_BODY_BYTES, MAX_OPEN_BODY_BYTES, readBody, type Caller } from './http.js'
 import type { RunningManager } from '../cluster/index.js'
 
 
@@ -50,7 +50,8 @@ export function mustForward(ctx: Pick<ApiContext, 'membership'>, method: string,
  * itself then). Throws UnavailableError when no leader answers in time.
  */
 export async function forwardToLeader(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, caller?: Caller): Promise<Buffer | undefined> {
-  const body = await readAll(req)
+  // Open routes (the join handshake) come without a caller: they get the small cap.
+  const body = await readBody(req, caller ? MAX_BODY_BYTES : MAX_OPEN_BODY_BYTES)
   const deadline = Date.now() + FORWARD_WAIT_MS
   let last = 'no manager leads the swarm'
   while (Date.now() < deadline) {
@@ -129,10 +130,4 @@ export function leaderCertError(subject: { CN?: string | string[]; OU?: string |
   const one = (v?: string | string[]) => (Array.isArray(v) ? v.join(',') : v ?? '')
   if (one(subject?.OU) === MANAGER_OU && one(subject?.O) === clusterId && one(subject?.CN) === nodeId) return undefined
   return new Error(`the leader's address presents ${one(subject?.CN) || 'a certificate'} (${one(subject?.OU) || 'no role'}), not the manager certificate of node ${nodeId} of this swarm`)
-}
-
-async function readAll(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  for await (const chunk of req) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks)
 }

@@ -33,11 +33,55 @@ export interface ApiResponse {
   stream?: (res: ServerResponse) => Promise<void>
 }
 
-/** Reads and parses a JSON request body (empty body → undefined). */
-export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = []
-  for await (const chunk of req) chunks.push(chunk as Buffer)
-  return parseJsonBody(Buffer.concat(chunks))
+/** The largest request body a route that needs a certificate reads (a service spec is a few KiB). */
+export const MAX_BODY_BYTES = 4 << 20
+/** The largest body an open route reads: the join handshake sends a token, a public key and an engine address. */
+export const MAX_OPEN_BODY_BYTES = 64 << 10
+/** How long a request body may take to arrive once its headers are in. */
+export const BODY_TIMEOUT_MS = 30_000
+/** How long a refused body is still read (and dropped) before the connection is closed. */
+const LINGER_MS = 500
+
+/**
+ * Reads a request body whole, `limit` bytes at most: a Content-Length past it
+ * is refused before anything is read, a body that grows past it (chunked) as
+ * soon as it does. Throws TswError 413 (Go's wording, as dockerd's net/http
+ * says it) or InvalidArgumentError when the body does not arrive in time.
+ * After a throw the connection must not be reused (sendError closes it).
+ */
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0)
+  if (declared > limit) return Promise.reject(tooLarge(limit))
+  // Events rather than for-await: leaving a for-await destroys the request, and the 413 could not be sent.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const settle = (err?: Error) => {
+      clearTimeout(timer)
+      req.off('data', onData).off('end', onEnd).off('error', settle)
+      if (err) {
+        req.pause()
+        reject(err)
+      } else resolve(Buffer.concat(chunks))
+    }
+    const onData = (chunk: Buffer) => {
+      size += chunk.length
+      if (size > limit) return settle(tooLarge(limit))
+      chunks.push(chunk)
+    }
+    const onEnd = () => settle()
+    const timer = setTimeout(() => settle(new InvalidArgumentError(`the request body did not arrive within ${BODY_TIMEOUT_MS / 1000} s`)), BODY_TIMEOUT_MS)
+    req.on('data', onData).on('end', onEnd).on('error', settle)
+  })
+}
+
+/** Reads and parses a JSON request body (empty body → undefined), `limit` bytes at most (see readBody). */
+export async function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
+  return parseJsonBody(await readBody(req, limit))
+}
+
+function tooLarge(limit: number): TswError {
+  return new TswError(`http: request body too large (at most ${limit >= 1 << 20 ? `${limit >> 20} MiB` : `${limit >> 10} KiB`} on this route)`, 413)
 }
 
 /** Parses a JSON request body read already (empty → undefined). */
@@ -77,6 +121,19 @@ export function send(res: ServerResponse, answer: ApiResponse, headOnly = false)
 export function sendError(res: ServerResponse, err: unknown): void {
   const status = err instanceof TswError ? err.status : 500
   const message = err instanceof Error ? err.message : String(err)
+  if (res.headersSent) return void res.destroy()
+  // The rest of a refused (or unread) body is never read: the connection cannot carry another request.
+  if (status === 413 || res.req?.complete === false) {
+    const socket = res.socket
+    send(res, { status, body: { message }, headers: { Connection: 'close' } })
+    // What the client still sends is read and dropped for a moment, so that closing does not reset
+    // the connection before it has read the answer (a lingering close, as Go's net/http does).
+    res.once('finish', () => {
+      res.req?.resume()
+      setTimeout(() => socket?.destroy(), LINGER_MS).unref()
+    })
+    return
+  }
   send(res, { status, body: { message } })
 }
 

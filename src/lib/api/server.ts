@@ -2,9 +2,10 @@
 // route but the open ones (ping and the join handshake) needs a certificate
 // signed by the swarm's CA; worker certificates may only act on their own node.
 import { createServer, type Server } from 'node:https'
+import type { Socket } from 'node:net'
 import type { TLSSocket } from 'node:tls'
 import { ForbiddenError, NotFoundError } from '../errors/index.js'
-import { parseJsonBody, readJsonBody, send, sendError, type ApiRequest, type Caller } from './http.js'
+import { MAX_BODY_BYTES, MAX_OPEN_BODY_BYTES, parseJsonBody, readJsonBody, send, sendError, type ApiRequest, type Caller } from './http.js'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { MANAGER_OU } from './authorize.js'
 import { FORWARDED, FORWARDED_CN, FORWARDED_OU } from './forward.js'
@@ -47,13 +48,33 @@ export interface Forwarding {
   pass(req: IncomingMessage, res: ServerResponse, caller?: Caller): Promise<Buffer | undefined>
 }
 
+/** What one client may hold of the server: slow or endless clients are cut off, others keep being served. */
+export const SERVER_LIMITS = {
+  /** TLS handshake, from the TCP connection. */
+  handshakeTimeoutMs: 10_000,
+  /** A request's headers, from its first byte. */
+  headersTimeoutMs: 10_000,
+  /** A whole request (headers and body); answers (logs -f) are not bound. */
+  requestTimeoutMs: 60_000,
+  /** Open connections in all, and from one address. */
+  maxConnections: 2048,
+  maxConnectionsPerAddress: 256,
+}
+
 /** An HTTPS server answering the Engine API through `router`. */
 export function createApiServer(
   tls: ServerTls, router: Router, authorize: Authorize, forwarding?: Forwarding, managers?: () => string,
   trustForwarder?: (peer: Caller) => Promise<boolean>,
 ): Server {
-  return createServer(
-    { key: tls.key, cert: tls.cert + tls.ca, ca: tls.ca, requestCert: true, rejectUnauthorized: false },
+  const server = createServer(
+    {
+      key: tls.key, cert: tls.cert + tls.ca, ca: tls.ca, requestCert: true, rejectUnauthorized: false,
+      handshakeTimeout: SERVER_LIMITS.handshakeTimeoutMs,
+      headersTimeout: SERVER_LIMITS.headersTimeoutMs,
+      requestTimeout: SERVER_LIMITS.requestTimeoutMs,
+      // How often those two are checked (30 s by default: a slow client would hold on that long).
+      connectionsCheckingInterval: 1_000,
+    },
     (req, res) => {
       // The managers that run now, for clients to fall back on (client.ts).
       const known = managers?.()
@@ -66,7 +87,9 @@ export function createApiServer(
             const body = await forwarding.pass(req, res, request.caller)
             if (!body) return
             request.body = parseJsonBody(body)
-          } else if (method === 'POST' || method === 'PUT') request.body = await readJsonBody(req)
+          } else if (method === 'POST' || method === 'PUT') {
+            request.body = await readJsonBody(req, request.caller ? MAX_BODY_BYTES : MAX_OPEN_BODY_BYTES)
+          }
           const answer = await request.route(request)
           send(res, answer, method === 'HEAD')
         } catch (err) {
@@ -75,6 +98,25 @@ export function createApiServer(
       })()
     },
   )
+  server.maxConnections = SERVER_LIMITS.maxConnections
+  capPerAddress(server, SERVER_LIMITS.maxConnectionsPerAddress)
+  return server
+}
+
+/** Closes a new connection at once when its address already holds `max`. */
+function capPerAddress(server: Server, max: number): void {
+  const open = new Map<string, number>()
+  server.on('connection', (socket: Socket) => {
+    const addr = socket.remoteAddress ?? ''
+    const n = open.get(addr) ?? 0
+    if (n >= max) return void socket.destroy()
+    open.set(addr, n + 1)
+    socket.once('close', () => {
+      const left = (open.get(addr) ?? 1) - 1
+      if (left > 0) open.set(addr, left)
+      else open.delete(addr)
+    })
+  })
 }
 
 /**

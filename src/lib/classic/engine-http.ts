@@ -118,10 +118,23 @@ export function engineError(status: number, text: string): TswError {
   }
 }
 
-/** Reads a stream to its end. */
-export async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+/** The most of an engine's (non-streamed) answer read: a container list of a busy engine is a few MiB. */
+export const MAX_ENGINE_ANSWER_BYTES = 64 << 20
+
+/** Reads a stream to its end, `limit` bytes at most. Throws UnavailableError past it (a broken or hostile engine). */
+export async function readAll(stream: NodeJS.ReadableStream, limit = MAX_ENGINE_ANSWER_BYTES): Promise<Buffer> {
   const chunks: Buffer[] = []
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
+  let size = 0
+  for await (const chunk of stream) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+    size += b.length
+    if (size > limit) {
+      const readable = stream as NodeJS.ReadableStream & { destroy?: () => void }
+      readable.destroy?.()
+      throw new UnavailableError(`an engine's answer is larger than ${limit >> 20} MiB: refused`)
+    }
+    chunks.push(b)
+  }
   return Buffer.concat(chunks)
 }
 

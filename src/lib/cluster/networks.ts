@@ -7,6 +7,7 @@ import { contains, defaultGateway, nextDefaultSubnet, overlaps, parseCidr, forma
 import { serviceNetworkIds } from '../network/service-networks.js'
 import type { Store } from '../store/index.js'
 import type { Network, NetworkCreateRequest, Node, Service } from '../types/index.js'
+import { checkNetworkOptions } from './network-options.js'
 
 export const INGRESS_NAME = 'ingress'
 export const INGRESS_VNI = 4096
@@ -44,6 +45,7 @@ export function buildNetwork(req: NetworkCreateRequest, existing: Network[], nod
   }
   if (req.Scope && req.Scope !== 'swarm') throw new InvalidArgumentError(`network scope "${req.Scope}" is not supported: overlay networks are swarm-scoped`)
   if (req.EnableIPv6) throw new InvalidArgumentError('IPv6 overlay networks are not supported yet: create the network without --ipv6')
+  checkNetworkOptions(req)
   if (req.IPAM?.Driver && req.IPAM.Driver !== 'default') throw new InvalidArgumentError(`IPAM driver "${req.IPAM.Driver}" is not supported: use the default one`)
   if (existing.some((n) => n.Name === name)) throw new ConflictError(`network with name ${name} already exists`)
   if (req.Ingress && existing.some((n) => n.Ingress)) {
@@ -72,8 +74,10 @@ export function buildNetwork(req: NetworkCreateRequest, existing: Network[], nod
   }
   const cidr = parseCidr(subnet)
   if (want.Gateway && !contains(cidr, want.Gateway)) throw new InvalidArgumentError(`gateway ${want.Gateway} is not in subnet ${subnet}`)
+  let ipRange: string | undefined
   if (want.IPRange) {
     const range = parseCidr(want.IPRange)
+    ipRange = formatCidr(range)
     if (range.base < cidr.base || range.base + 2 ** (32 - range.bits) > cidr.base + 2 ** (32 - cidr.bits)) {
       throw new InvalidArgumentError(`ip-range ${want.IPRange} is not in subnet ${subnet}`)
     }
@@ -88,7 +92,7 @@ export function buildNetwork(req: NetworkCreateRequest, existing: Network[], nod
     Name: name, Scope: 'swarm', Driver: 'overlay', EnableIPv6: false,
     IPAM: {
       Driver: 'default', Options: req.IPAM?.Options ?? null,
-      Config: [{ Subnet: subnet, Gateway: want.Gateway ?? defaultGateway(subnet), ...(want.IPRange ? { IPRange: want.IPRange } : {}) }],
+      Config: [{ Subnet: subnet, Gateway: want.Gateway ?? defaultGateway(subnet), ...(ipRange ? { IPRange: ipRange } : {}) }],
     },
     Internal: !!req.Internal, Attachable: !!req.Attachable, Ingress: !!req.Ingress,
     ConfigFrom: { Network: '' }, ConfigOnly: false, Containers: {},

@@ -8,10 +8,17 @@ import type { Network, Service, ServiceSpec, Task } from '../types/index.js'
 import { matchLabels, type Filters } from './filters.js'
 import { publishesIngress } from '../network/service-networks.js'
 import { ensureIngress } from './networks.js'
+import { checkPort, show } from './port-checks.js'
 import { assignPorts, resolveSpecNetworks } from './service-endpoint.js'
 
 export const SERVICE_FILTERS = ['id', 'name', 'label', 'mode']
 const NAME_RE = /^[a-zA-Z0-9](?:[a-zA-Z0-9-_.]*[a-zA-Z0-9])?$/
+/**
+ * The most replicas a service may ask for. Swarm has no cap, but every pass of
+ * the orchestrator handles each slot: a billion would wedge the control loop
+ * for every service, across restarts and leader changes.
+ */
+export const MAX_REPLICAS = 100_000
 
 /** Checks a spec sent by a client; returns it with defaults filled. Throws InvalidArgumentError naming the bad part. */
 export function validateServiceSpec(raw: unknown): ServiceSpec {
@@ -27,18 +34,21 @@ export function validateServiceSpec(raw: unknown): ServiceSpec {
   if (!spec.Mode || (!spec.Mode.Replicated && !spec.Mode.Global)) spec.Mode = { Replicated: { Replicas: 1 } }
   if (spec.Mode.Replicated) {
     const r = spec.Mode.Replicated.Replicas ?? 1
-    if (!Number.isInteger(r) || r < 0) throw new InvalidArgumentError(`Mode: replicas must be a whole number >= 0, not ${r}`)
+    if (!Number.isInteger(r) || r < 0) throw new InvalidArgumentError(`Mode: replicas must be a whole number >= 0, not ${show(r)}`)
+    if (r > MAX_REPLICAS) {
+      throw new InvalidArgumentError(`Mode: ${r} replicas is more than the ${MAX_REPLICAS} a service may have: use fewer replicas, or split the work over several services`)
+    }
     spec.Mode.Replicated.Replicas = r
   }
   parseConstraints(spec.TaskTemplate.Placement?.Constraints ?? [])
   for (const p of spec.TaskTemplate.Placement?.Preferences ?? []) {
     if (!p.Spread?.SpreadDescriptor) throw new InvalidArgumentError('Placement: a preference needs Spread.SpreadDescriptor, e.g. node.labels.zone')
   }
-  for (const p of spec.EndpointSpec?.Ports ?? []) {
-    if (!Number.isInteger(p.TargetPort) || p.TargetPort < 1 || p.TargetPort > 65535) throw new InvalidArgumentError(`EndpointSpec: invalid target port ${p.TargetPort}`)
-    p.Protocol ??= 'tcp'
-    p.PublishMode ??= 'ingress'
-  }
+  const mode = spec.EndpointSpec?.Mode
+  if (mode !== undefined && mode !== 'vip' && mode !== 'dnsrr') throw new InvalidArgumentError(`EndpointSpec: invalid mode ${show(mode)}: use vip or dnsrr`)
+  const given = spec.EndpointSpec?.Ports
+  if (given !== undefined && given !== null && !Array.isArray(given)) throw new InvalidArgumentError('EndpointSpec: Ports must be a list')
+  if (spec.EndpointSpec?.Ports) spec.EndpointSpec.Ports = spec.EndpointSpec.Ports.map(checkPort)
   const ports = (spec.EndpointSpec?.Ports ?? []).filter((p) => p.PublishedPort)
   const seen = new Set<string>()
   for (const p of ports) {

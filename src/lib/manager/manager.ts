@@ -15,6 +15,7 @@ import { EnginePool } from '../dispatcher/index.js'
 import { Executor } from '../executor/agent.js'
 import { FailedPreconditionError } from '../errors/index.js'
 import { startDnsServer, type DnsServer } from '../network/dns/index.js'
+import { DnsSources } from '../network/dns-sources.js'
 import { NameService } from '../network/names.js'
 import { EtcdStore, type Store } from '../store/index.js'
 import { splitHostPort } from './addresses.js'
@@ -48,6 +49,7 @@ export class Manager {
   private dns?: DnsServer
   private certs?: CertRenewer
   private names?: NameService
+  private dnsSources?: DnsSources
   private membership?: Membership
   private term?: LeaderTerm
   /** Leadership changes, applied one after the other. */
@@ -120,7 +122,12 @@ export class Manager {
     this.names = new NameService(store, this.log)
     this.names.start()
     const names = this.names
-    this.dns = await startDnsServer({ host: config.AdvertiseAddr, port: 53, lookup: (name) => names.lookup(name), log: this.log })
+    // Only the swarm's tasks and nodes are answered: no open resolver on the advertised address.
+    const sources = (this.dnsSources = new DnsSources(store, this.log))
+    sources.start()
+    this.dns = await startDnsServer({
+      host: config.AdvertiseAddr, port: 53, lookup: (name) => names.lookup(name), log: this.log, allow: (addr) => sources.allows(addr),
+    })
       .catch((err: Error) => {
         this.log(`dns: cannot serve service names on ${config.AdvertiseAddr}:53 (${err.message}): tasks reach each other by address only`)
         return undefined
@@ -176,6 +183,7 @@ export class Manager {
       await Promise.race([this.membership?.leave().catch(() => undefined), sleep(1500)])
       this.certs?.stop()
       this.names?.stop()
+      this.dnsSources?.stop()
       await this.dns?.close()
       this.engines.closeAll()
       // Streams (logs -f, attach, wait) would hold close() forever: cut every connection first.

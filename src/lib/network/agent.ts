@@ -263,20 +263,28 @@ async function ensureImage(docker: Dockerode, image: HelperImage): Promise<void>
   const { Readable } = await import('node:stream')
   const stream = (await (docker.importImage(Readable.from([image.tar]) as never, { repo: image.ref.split(':')[0], tag: image.tag } as never) as unknown)) as NodeJS.ReadableStream
   await new Promise<void>((resolve, reject) => {
-    let out = ''
-    stream.on('data', (c: Buffer) => (out += c.toString()))
-    stream.on('end', () => (/"error"/.test(out) ? reject(new TswError(`import of ${image.ref} failed: ${out.slice(0, 300)}`, 500)) : resolve()))
+    // The progress is only looked at for an error: kept short whatever the engine sends.
+    let failed = ''
+    stream.on('data', (c: Buffer) => {
+      const text = c.toString()
+      if (!failed && /"error"/.test(text)) failed = text.slice(0, 300)
+    })
+    stream.on('end', () => (failed ? reject(new TswError(`import of ${image.ref} failed: ${failed}`, 500)) : resolve()))
     stream.on('error', reject)
   })
 }
 
-/** Runs a command in a container; its exit code and combined output. */
+const MAX_EXEC_OUTPUT = 1 << 20
+
+/** Runs a command in a container; its exit code and combined output (its first MiB). */
 export async function execIn(docker: Dockerode, container: string, cmd: string[]): Promise<{ code: number; output: string }> {
   const exec = await docker.getContainer(container).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true })
   const stream = await exec.start({ hijack: true, stdin: false })
   const output = await new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = []
-    const sink = { write: (c: Buffer) => chunks.push(c) }
+    let size = 0
+    // The script's output is for error messages: the first MAX_EXEC_OUTPUT bytes are plenty.
+    const sink = { write: (c: Buffer) => { if (size < MAX_EXEC_OUTPUT) chunks.push(c); size += c.length; return true } }
     docker.modem.demuxStream(stream, sink as unknown as NodeJS.WritableStream, sink as unknown as NodeJS.WritableStream)
     stream.on('end', () => resolve(Buffer.concat(chunks).toString()))
     stream.on('error', reject)

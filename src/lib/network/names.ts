@@ -15,7 +15,11 @@ export type NameIndex = Map<string, string[]>
 export function buildNameIndex(services: Service[], tasks: Task[]): NameIndex {
   const index: NameIndex = new Map()
   const byService = new Map<string, Task[]>()
-  for (const t of tasks) byService.set(t.ServiceID, [...(byService.get(t.ServiceID) ?? []), t])
+  for (const t of tasks) {
+    const list = byService.get(t.ServiceID)
+    if (list) list.push(t)
+    else byService.set(t.ServiceID, [t])
+  }
   for (const s of services) {
     const networks = (s.Spec.TaskTemplate.Networks ?? []).map((n) => n.Target)
     if (!networks.length) continue

@@ -94,7 +94,12 @@ export function planNode(
     return a?.Addresses[0] ? addressOf(a.Addresses[0]) : undefined
   }
   const running = new Map<string, Task[]>()
-  for (const t of tasks) if (answering(t)) running.set(t.ServiceID, [...(running.get(t.ServiceID) ?? []), t])
+  for (const t of tasks) {
+    if (!answering(t)) continue
+    const list = running.get(t.ServiceID)
+    if (list) list.push(t)
+    else running.set(t.ServiceID, [t])
+  }
 
   const vips: VirtualIp[] = []
   for (const s of services) {

@@ -4,12 +4,14 @@
 // (TSW-PRE/TSW-OUT for DNAT, TSW-POST for SNAT, TSW-FWD to let meshed
 // connections in). It runs in the helper container (host network namespace,
 // NET_ADMIN), with busybox, iproute2 and iptables. Pure: no engine contacted.
+import { checkPlan } from './plan-checks.js'
 import { bridgeName, vxlanName, type NodePlan } from './plan.js'
 
 export const VXLAN_PORT = 4789
 
-/** The script for `plan`. Re-running it changes nothing; it removes what earlier plans left. */
+/** The script for `plan`. Re-running it changes nothing; it removes what earlier plans left. Throws UnsafePlanError on a value the script cannot take. */
 export function hostScript(plan: NodePlan): string {
+  checkPlan(plan)
   const lines = ['set -e']
   const keepVx = plan.networks.map((n) => vxlanName(n.vni))
   for (const n of plan.networks) {
@@ -51,8 +53,9 @@ export function hostScript(plan: NodePlan): string {
   return lines.join('\n') + '\n'
 }
 
-/** The iptables-restore input: tsw's chains, declared (so emptied) and refilled. */
+/** The iptables-restore input: tsw's chains, declared (so emptied) and refilled. Throws UnsafePlanError (see checkPlan). */
 export function rules(plan: NodePlan): string[] {
+  checkPlan(plan)
   const nat = ['*nat', ':TSW-PRE - [0:0]', ':TSW-OUT - [0:0]', ':TSW-POST - [0:0]']
   // Traffic to a virtual IP leaves by the bridge it came in by: the kernel would
   // send the client an ICMP redirect to the task's address, and the client would

@@ -51,7 +51,11 @@ export class Orchestrator {
     ])
     await this.allocate(services, tasks, nodes, networks)
     const byService = new Map<string, Task[]>()
-    for (const t of tasks) byService.set(t.ServiceID, [...(byService.get(t.ServiceID) ?? []), t])
+    for (const t of tasks) {
+      const list = byService.get(t.ServiceID)
+      if (list) list.push(t)
+      else byService.set(t.ServiceID, [t])
+    }
     let wakeAt = Infinity
     const now = this.now()
     for (const service of services) {

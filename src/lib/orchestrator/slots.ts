@@ -15,7 +15,12 @@ export function isLive(task: Task): boolean {
 /** Tasks grouped by slot, newest first within each. */
 export function bySlot(tasks: Task[]): Map<string, Task[]> {
   const out = new Map<string, Task[]>()
-  for (const t of tasks) out.set(slotKey(t), [...(out.get(slotKey(t)) ?? []), t])
+  for (const t of tasks) {
+    const key = slotKey(t)
+    const list = out.get(key)
+    if (list) list.push(t)
+    else out.set(key, [t])
+  }
   for (const list of out.values()) list.sort((a, b) => b.CreatedAt.localeCompare(a.CreatedAt) || b.Version.Index - a.Version.Index)
   return out
 }

@@ -45,8 +45,9 @@ export class SchedulerLoop {
           }
         })
       }
+      const byId = new Map(pending.map((t) => [t.ID, t]))
       for (const u of r.unassigned) {
-        const task = pending.find((t) => t.ID === u.taskId)
+        const task = byId.get(u.taskId)
         if (task?.Status.Err === u.reason) continue
         await modify<Task>(store, 'task', u.taskId, (t) => {
           if (t.Status.State !== 'pending') return

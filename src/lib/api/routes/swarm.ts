@@ -6,6 +6,7 @@ import type { Swarm } from '../../types/index.js'
 import type { ApiContext } from '../context.js'
 import type { Router } from '../router.js'
 
+const LAST_COPY = 'This manager holds the only copy of the swarm\'s state (a SQLite store): leaving would erase the swarm, and a request to the API cannot do that. To erase it, run `tsw swarm leave --force` on the manager\'s host.'
 const ALREADY = 'This node is already part of a swarm. Use "tsw swarm leave" to leave this swarm and join another one.'
 
 export function swarmRoutes(router: Router, ctx: ApiContext): void {
@@ -35,6 +36,8 @@ export function swarmRoutes(router: Router, ctx: ApiContext): void {
     if (!force) {
       throw new UnavailableError('You are attempting to leave the swarm on a node that is participating as a manager. Removing the last manager erases all current state of the swarm. Use `--force` to ignore this message.')
     }
+    // On SQLite this manager's data dir is the only copy of the swarm: no request erases it (etcd keeps its own).
+    if (!ctx.config.Store) throw new UnavailableError(LAST_COPY)
     setImmediate(() => ctx.shutdown(true))
     return { status: 200 }
   })

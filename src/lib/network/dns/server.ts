@@ -18,6 +18,13 @@ export interface DnsServerOptions {
   upstream?: string[]
   log?: (msg: string) => void
   ttl?: number // default 0 (answers change as tasks move)
+  /**
+   * Whether to answer a source address (the swarm's tasks and nodes); others
+   * get REFUSED, so the server is no open resolver. Default: every source.
+   */
+  allow?: (address: string) => boolean
+  /** Queries a second per source address, and the burst above it; past it queries are dropped (UDP) or the connection closed (TCP). */
+  rate?: { perSecond: number; burst: number }
 }
 
 export interface DnsServer {
@@ -31,7 +38,13 @@ export interface Upstream {
 }
 
 const FORWARD_TIMEOUT_MS = 2_000
-const TCP_IDLE_MS = 10_000
+/** A TCP connection with no complete query for this long is closed (RFC 7766 suggests seconds): trickling bytes does not keep it. */
+const TCP_IDLE_MS = 5_000
+/** TCP connections open at once, in all and from one address. */
+export const TCP_MAX_CONNECTIONS = 256
+export const TCP_MAX_PER_SOURCE = 16
+/** Per source address: well above what a node's tasks ask, far below a flood. */
+export const DEFAULT_RATE = { perSecond: 1000, burst: 2000 }
 const BIND_ATTEMPTS = 20
 const TCP_MAX = 65_535
 const MAX_FORWARDS = 256
@@ -45,10 +58,13 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer>
   setMaxListeners(MAX_FORWARDS + 1, stopping.signal) // one per pending forward
   const { udp, tcp, port } = await bind(opts.host, opts.port ?? 53)
   const conns = new Set<net.Socket>()
+  const perSource = new Map<string, number>()
+  const limiter = new RateLimiter(opts.rate ?? DEFAULT_RATE)
   let forwarding = 0
 
-  // Returns the reply to a message, or undefined to drop it (malformed, or closing).
-  async function answer(msg: Buffer, overTcp: boolean): Promise<Buffer | undefined> {
+  // Returns the reply to a message, or undefined to drop it (malformed, over the rate, or closing).
+  async function answer(msg: Buffer, overTcp: boolean, source: string): Promise<Buffer | undefined> {
+    if (!limiter.take(source)) return undefined
     let q: DnsQuery
     try {
       q = parseQuery(msg)
@@ -57,6 +73,7 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer>
     }
     const maxSize = overTcp ? TCP_MAX : udpLimit(q)
     if (q.opcode !== 0) return buildResponse(q, { rcode: Rcode.REFUSED, maxSize })
+    if (opts.allow && !opts.allow(source)) return buildResponse(q, { rcode: Rcode.REFUSED, maxSize })
     let addresses: string[] | undefined
     if (q.question.class === CLASS_IN) {
       try {
@@ -78,23 +95,36 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer>
     forwarding++
     const reply = await forward(msg, upstreams, overTcp, stopping.signal).finally(() => forwarding--)
     if (stopping.signal.aborted) return undefined
+    // Never more than the client can take over UDP: a larger answer becomes an empty truncated one (it asks again over TCP).
+    if (reply && reply.length > maxSize) return buildResponse(q, { maxSize, truncated: true })
     if (reply) return reply
     log(`no upstream answered for ${q.question.name}`)
     return buildResponse(q, { rcode: Rcode.SERVFAIL, maxSize })
   }
 
   udp.on('message', (msg, rinfo) => {
-    answer(msg, false).then((reply) => {
+    answer(msg, false, rinfo.address).then((reply) => {
       if (reply && !stopping.signal.aborted) udp.send(reply, rinfo.port, rinfo.address, (err) => err && log(`udp send: ${err.message}`))
     }, (err: Error) => log(`udp: ${err.message}`))
   })
   udp.on('error', (err) => log(`udp: ${err.message}`))
 
   tcp.on('connection', (sock) => {
+    const source = sock.remoteAddress ?? ''
+    const fromSource = perSource.get(source) ?? 0
+    if (conns.size >= TCP_MAX_CONNECTIONS || fromSource >= TCP_MAX_PER_SOURCE) return void sock.destroy()
     conns.add(sock)
-    sock.on('close', () => conns.delete(sock))
+    perSource.set(source, fromSource + 1)
+    // Restarted by each complete query, not by any byte: a trickled query does not hold the connection.
+    let idle = setTimeout(() => sock.destroy(), TCP_IDLE_MS)
+    sock.on('close', () => {
+      clearTimeout(idle)
+      conns.delete(sock)
+      const left = (perSource.get(source) ?? 1) - 1
+      if (left > 0) perSource.set(source, left)
+      else perSource.delete(source)
+    })
     sock.on('error', () => sock.destroy())
-    sock.setTimeout(TCP_IDLE_MS, () => sock.destroy())
     let buf = Buffer.alloc(0)
     let pending = 0
     let ended = false
@@ -110,8 +140,10 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer>
         const msg = buf.subarray(2, 2 + len)
         buf = buf.subarray(2 + len)
         pending++
+        clearTimeout(idle)
+        idle = setTimeout(() => sock.destroy(), TCP_IDLE_MS)
         // Answers may leave out of order (RFC 7766 6.2.1.1): a forwarded one need not hold up the rest.
-        answer(msg, true).then((reply) => {
+        answer(msg, true, source).then((reply) => {
           pending--
           if (!reply) return void sock.destroy()
           const frame = Buffer.alloc(2 + reply.length)
@@ -136,6 +168,7 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer>
     close() {
       closing ??= (async () => {
         stopping.abort()
+        limiter.stop()
         for (const sock of conns) sock.destroy()
         await Promise.all([
           new Promise<void>((resolve) => udp.close(() => resolve())),
@@ -271,4 +304,42 @@ function isLocal(ip: string): boolean {
   list.addAddress('::1', 'ipv6')
   list.addAddress('::', 'ipv6')
   return list.check(ip, 'ipv6')
+}
+
+/**
+ * A token bucket per source address. Buckets full again are forgotten every
+ * few seconds, and at most MAX_SOURCES are tracked: past that, new sources
+ * share one bucket (a flood from many addresses is still bounded as a whole).
+ */
+export class RateLimiter {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>()
+  private readonly sweeper: NodeJS.Timeout
+  static readonly MAX_SOURCES = 10_000
+
+  constructor(private readonly rate: { perSecond: number; burst: number }, private readonly now: () => number = Date.now) {
+    this.sweeper = setInterval(() => this.sweep(), 5_000)
+    this.sweeper.unref()
+  }
+
+  /** Whether `source` may send one more query now (and counts it). */
+  take(source: string): boolean {
+    const key = this.buckets.has(source) || this.buckets.size < RateLimiter.MAX_SOURCES ? source : '*'
+    const now = this.now()
+    const b = this.buckets.get(key) ?? { tokens: this.rate.burst, at: now }
+    b.tokens = Math.min(this.rate.burst, b.tokens + ((now - b.at) / 1000) * this.rate.perSecond)
+    b.at = now
+    this.buckets.set(key, b)
+    if (b.tokens < 1) return false
+    b.tokens--
+    return true
+  }
+
+  stop(): void {
+    clearInterval(this.sweeper)
+  }
+
+  private sweep(): void {
+    const now = this.now()
+    for (const [k, b] of this.buckets) if (b.tokens + ((now - b.at) / 1000) * this.rate.perSecond >= this.rate.burst) this.buckets.delete(k)
+  }
 }

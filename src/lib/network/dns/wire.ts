@@ -157,6 +157,8 @@ export interface ResponseOptions {
   authoritative?: boolean
   /** Largest message to build; A records that do not fit are left out and TC is set. Default 65535. */
   maxSize?: number
+  /** Sets TC whatever fits (an upstream answer too large for the client's UDP size: it asks again over TCP). */
+  truncated?: boolean
 }
 
 /** Builds the response to q: the question echoed, RD copied, RA set, an OPT record when q had one. Throws on a non-IPv4 address. */
@@ -166,7 +168,7 @@ export function buildResponse(q: DnsQuery, opts: ResponseOptions = {}): Buffer {
   const addresses = opts.addresses ?? []
   const room = (opts.maxSize ?? MAX_MESSAGE) - HEADER_SIZE - question.length - optSize
   const count = Math.min(addresses.length, Math.max(0, Math.floor(room / A_RECORD_SIZE)))
-  const truncated = count < addresses.length
+  const truncated = !!opts.truncated || count < addresses.length
 
   const out = Buffer.alloc(HEADER_SIZE + question.length + count * A_RECORD_SIZE + optSize)
   out.writeUInt16BE(q.id, 0)
