@@ -67,8 +67,6 @@ export async function initSwarm(opts: InitOptions): Promise<InitResult> {
   const paths = dataPaths(opts.dataDir)
   mkdirSync(paths.manager, { recursive: true, mode: 0o700 })
   if (existsSync(paths.db)) throw new FailedPreconditionError(`${paths.db} exists: remove it or use another --data-dir`)
-  const notes = await takeOverEngineAt(opts.engine, clusterId)
-  for (const n of notes) appendFileSync(paths.logfile, `${new Date().toISOString()} init: ${n}\n`, { mode: 0o600 })
   const swarm = newSwarm(clusterId, ca.certPem, opts.heartbeatMs)
   swarm.Spec.CAConfig.NodeCertExpiry = opts.certExpiryMs * 1_000_000
   const storeConfig = opts.store ? writeStoreFiles(paths, opts.store) : undefined
@@ -81,7 +79,11 @@ export async function initSwarm(opts: InitOptions): Promise<InitResult> {
     rmSync(paths.manager, { recursive: true, force: true })
     throw err
   }
+  let notes: string[]
   try {
+    // Only once the store answers: a refused init must not touch the engine.
+    notes = await takeOverEngineAt(opts.engine, clusterId)
+    for (const n of notes) appendFileSync(paths.logfile, `${new Date().toISOString()} init: ${n}\n`, { mode: 0o600 })
     await saveCA(store, ca)
     await store.create('swarm', swarm)
     await store.create('engine', newEngineRecord(nodeId, opts.engine, info))
