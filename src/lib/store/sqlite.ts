@@ -44,18 +44,8 @@ export class SqliteStore implements Store {
   }
 
   async create<T extends StoredObject>(kind: Kind, obj: T): Promise<T> {
-    const saved = this.db.transaction(() => {
-      if (this.db.prepare('SELECT 1 FROM objects WHERE kind = ? AND id = ?').get(kind, obj.ID)) {
-        throw new ConflictError(`${kind} ${obj.ID} already exists`)
-      }
-      const index = this.nextIndex()
-      const now = new Date().toISOString()
-      const out = { ...obj, Version: { Index: index }, CreatedAt: obj.CreatedAt || now, UpdatedAt: now }
-      this.db.prepare('INSERT INTO objects VALUES (?, ?, ?, ?)').run(kind, obj.ID, index, JSON.stringify(out))
-      return out
-    })()
-    this.emit({ kind, action: 'create', id: obj.ID, object: saved })
-    return saved
+    const [saved] = await this.createAll([{ kind, obj }])
+    return saved as T
   }
 
   async createAll(objects: Array<{ kind: Kind; obj: StoredObject }>): Promise<StoredObject[]> {
