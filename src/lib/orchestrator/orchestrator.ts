@@ -3,6 +3,7 @@
 // writes the plan to the store. Tasks of removed services are stopped and,
 // once stopped, deleted; each slot keeps a bounded history.
 import { modify, Reactor, type Store } from '../store/index.js'
+import { StoreCache } from '../store/cache.js'
 import { NetworkAllocator } from '../network/allocator.js'
 import { isTerminal, type Network, type Node, type Service, type Task } from '../types/index.js'
 import { planService } from './reconcile.js'
@@ -17,16 +18,23 @@ export interface OrchestratorOptions {
   now?: () => number
   /** Hands out network addresses (shared with the updater). */
   allocator?: NetworkAllocator
+  /** Services, tasks, nodes and networks as the store's watch keeps them (shared by the loops); default: its own. */
+  cache?: StoreCache
 }
+
+/** The kinds the loops read from a StoreCache. */
+export const LOOP_KINDS = ['service', 'task', 'node', 'network'] as const
 
 export class Orchestrator {
   private readonly reactor: Reactor
   private wake?: NodeJS.Timeout
   private readonly now: () => number
   private readonly allocator: NetworkAllocator
+  private readonly cache: StoreCache
 
   constructor(private readonly opts: OrchestratorOptions) {
     this.now = opts.now ?? Date.now
+    this.cache = opts.cache ?? new StoreCache({ store: opts.store, kinds: [...LOOP_KINDS], log: opts.log })
     this.allocator = opts.allocator ?? new NetworkAllocator(this.now)
     this.reactor = new Reactor({
       store: opts.store, log: opts.log, name: 'orchestrator', pass: () => this.reconcileAll(),
@@ -36,20 +44,23 @@ export class Orchestrator {
 
   /** Starts: a full pass now, then one after every relevant change. */
   start(): void {
+    this.cache.start()
     this.reactor.start()
   }
 
   stop(): void {
     this.reactor.stop()
+    this.cache.stop()
     clearTimeout(this.wake)
   }
 
   private async reconcileAll(): Promise<void> {
     const { store } = this.opts
-    const [services, tasks, nodes, networks] = await Promise.all([
-      store.list<Service>('service'), store.list<Task>('task'), store.list<Node>('node'), store.list<Network>('network'),
+    const { cache } = this
+    const [listed, tasks, nodes, networks] = await Promise.all([
+      cache.list<Service>('service'), cache.list<Task>('task'), cache.list<Node>('node'), cache.list<Network>('network'),
     ])
-    await this.allocate(services, tasks, nodes, networks)
+    const services = await this.allocate(listed, tasks, nodes, networks)
     const byService = new Map<string, Task[]>()
     for (const t of tasks) {
       const list = byService.get(t.ServiceID)
@@ -79,7 +90,8 @@ export class Orchestrator {
   }
 
   // Addresses: each node one in every network (its bridge's), each vip-mode service one per network.
-  private async allocate(services: Service[], tasks: Task[], nodes: Node[], networks: Network[]): Promise<void> {
+  // Returns the services with their addresses (copies where they changed: the cache's objects are shared).
+  private async allocate(services: Service[], tasks: Task[], nodes: Node[], networks: Network[]): Promise<Service[]> {
     const { store } = this.opts
     this.allocator.refresh(networks, services, tasks)
     for (const [networkId, add] of this.allocator.nodeAddresses(nodes)) {
@@ -87,15 +99,20 @@ export class Orchestrator {
         for (const [nodeId, ip] of Object.entries(add)) n.Tsw.NodeAddresses[nodeId] ??= ip
       })
     }
+    const out: Service[] = []
     for (const service of services) {
       const vips = this.allocator.virtualIps(service)
-      if (JSON.stringify(vips) === JSON.stringify(service.Endpoint?.VirtualIPs ?? [])) continue
+      if (JSON.stringify(vips) === JSON.stringify(service.Endpoint?.VirtualIPs ?? [])) {
+        out.push(service)
+        continue
+      }
       await modify<Service>(store, 'service', service.ID, (s) => {
         s.Endpoint = { ...(s.Endpoint ?? { Spec: s.Spec.EndpointSpec ?? { Mode: 'vip' } }), VirtualIPs: vips }
         if (!vips.length) delete s.Endpoint.VirtualIPs
       })
-      service.Endpoint = { ...(service.Endpoint ?? { Spec: service.Spec.EndpointSpec ?? {} }), VirtualIPs: vips }
+      out.push({ ...service, Endpoint: { ...(service.Endpoint ?? { Spec: service.Spec.EndpointSpec ?? {} }), VirtualIPs: vips } })
     }
+    return out
   }
 
   // Desired state shutdown (or remove); a task never placed on a node is shut down at once.

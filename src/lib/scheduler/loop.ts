@@ -3,14 +3,18 @@
 // fits stays pending with the reason in its status, and is tried again on
 // the next change.
 import { modify, Reactor, type Store } from '../store/index.js'
+import { StoreCache } from '../store/cache.js'
 import { isTerminal, type Node, type Task } from '../types/index.js'
 import { hostPorts } from './sched-task.js'
 import { scheduleTasks } from './scheduler.js'
 
 export class SchedulerLoop {
   private readonly reactor: Reactor
+  private readonly cache: StoreCache
 
-  constructor(private readonly opts: { store: Store; log: (msg: string) => void }) {
+  /** `cache`: tasks and nodes as the store's watch keeps them (shared by the loops); default: its own. */
+  constructor(private readonly opts: { store: Store; log: (msg: string) => void; cache?: StoreCache }) {
+    this.cache = opts.cache ?? new StoreCache({ store: opts.store, kinds: ['task', 'node'], log: opts.log })
     this.reactor = new Reactor({
       store: opts.store, log: opts.log, name: 'scheduler', pass: () => this.scheduleAll(),
       wants: (e) => e.kind === 'node' || (e.kind === 'task' && e.action !== 'delete'),
@@ -18,16 +22,18 @@ export class SchedulerLoop {
   }
 
   start(): void {
+    this.cache.start()
     this.reactor.start()
   }
 
   stop(): void {
     this.reactor.stop()
+    this.cache.stop()
   }
 
   private async scheduleAll(): Promise<void> {
     const { store } = this.opts
-    const [tasks, nodes] = await Promise.all([store.list<Task>('task'), store.list<Node>('node')])
+    const [tasks, nodes] = await Promise.all([this.cache.list<Task>('task'), this.cache.list<Node>('node')])
     const pending = tasks.filter((t) => t.Status.State === 'pending' && t.DesiredState === 'running')
     if (pending.length === 0) return
     const active = tasks.filter((t) => !isTerminal(t.Status.State) && t.Status.State !== 'pending')
