@@ -2,7 +2,7 @@
 // when a delayed restart falls due) it plans each service (reconcile.ts) and
 // writes the plan to the store. Tasks of removed services are stopped and,
 // once stopped, deleted; each slot keeps a bounded history.
-import { modify, Reactor, type Store } from '../store/index.js'
+import { MAX_BATCH, modify, Reactor, type Store } from '../store/index.js'
 import { StoreCache } from '../store/cache.js'
 import { NetworkAllocator } from '../network/allocator.js'
 import { isTerminal, type Network, type Node, type Service, type Task } from '../types/index.js'
@@ -74,7 +74,9 @@ export class Orchestrator {
       byService.delete(service.ID)
       const plan = planService(service, own, nodes, now)
       for (const s of plan.shutdown) await this.shutdown(s.taskId, s.reason)
-      for (const w of plan.create) await store.create('task', newTask(service, w, new Date(now), this.allocator))
+      // New tasks MAX_BATCH per transaction: a 10,000-replica service is 100 writes, not 10,000.
+      const fresh = plan.create.map((w) => ({ kind: 'task' as const, obj: newTask(service, w, new Date(now), this.allocator) }))
+      for (let at = 0; at < fresh.length; at += MAX_BATCH) await store.createAll(fresh.slice(at, at + MAX_BATCH))
       if (plan.wakeAt) wakeAt = Math.min(wakeAt, plan.wakeAt)
       await this.trimHistory(own)
     }

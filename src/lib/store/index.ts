@@ -1,4 +1,5 @@
 export * from './store.js'
+export { modifyAll, type Change } from './batch.js'
 export { SqliteStore } from './sqlite.js'
 export { Reactor, type ReactorOptions } from './reactor.js'
 export { EtcdStore, type EtcdStoreOptions } from './etcd.js'

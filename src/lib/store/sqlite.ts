@@ -79,6 +79,22 @@ export class SqliteStore implements Store {
     return saved
   }
 
+  async updateAll(objects: Array<{ kind: Kind; obj: StoredObject; expected: number }>): Promise<StoredObject[]> {
+    const now = new Date().toISOString()
+    const saved = this.db.transaction(() => objects.map(({ kind, obj, expected }) => {
+      const row = this.db.prepare('SELECT data FROM objects WHERE kind = ? AND id = ?').get(kind, obj.ID) as
+        | { data: string } | undefined
+      if (!row) throw new NotFoundError(`${kind} ${obj.ID} not found`)
+      const current = JSON.parse(row.data) as StoredObject
+      if (current.Version.Index !== expected) throw new OutOfSequenceError()
+      const out = { ...obj, Version: { Index: this.nextIndex() }, CreatedAt: current.CreatedAt, UpdatedAt: now }
+      this.db.prepare('UPDATE objects SET data = ? WHERE kind = ? AND id = ?').run(JSON.stringify(out), kind, obj.ID)
+      return out
+    }))()
+    saved.forEach((object, i) => this.emit({ kind: objects[i].kind, action: 'update', id: object.ID, object }))
+    return saved
+  }
+
   async delete(kind: Kind, id: string): Promise<boolean> {
     const { changes } = this.db.prepare('DELETE FROM objects WHERE kind = ? AND id = ?').run(kind, id)
     if (changes > 0) this.emit({ kind, action: 'delete', id })
