@@ -16,11 +16,12 @@ export class NodeQueue {
   private readonly total: Int32Array
   private readonly heap: MinHeap<number>
 
-  constructor(private readonly infos: NodeInfo[], private readonly serviceId: string, members: number[]) {
+  /** `counts`: the service's active tasks per node index (ServiceCounts.of), kept current by the caller. */
+  constructor(private readonly infos: NodeInfo[], private readonly counts: Int32Array, members: number[]) {
     const service = (this.service = new Int32Array(infos.length))
     const total = (this.total = new Int32Array(infos.length))
     for (const i of members) {
-      service[i] = infos[i].serviceTasks(serviceId)
+      service[i] = counts[i]
       total[i] = infos[i].activeTasks
     }
     this.heap = new MinHeap((a, b) => (service[a] !== service[b] ? service[a] < service[b] : total[a] !== total[b] ? total[a] < total[b] : a < b), members)
@@ -31,11 +32,11 @@ export class NodeQueue {
     for (;;) {
       const top = this.heap.peek()
       if (top === undefined) return -1
-      const info = this.infos[top]
-      const service = info.serviceTasks(this.serviceId)
-      if (service === this.service[top] && info.activeTasks === this.total[top]) return top
+      const service = this.counts[top]
+      const total = this.infos[top].activeTasks
+      if (service === this.service[top] && total === this.total[top]) return top
       this.service[top] = service
-      this.total[top] = info.activeTasks
+      this.total[top] = total
       this.heap.replaceTop(top)
     }
   }

@@ -2,6 +2,7 @@
 import type { Node, Task } from '../types/index.js'
 import { stateIndex } from '../types/index.js'
 import { hostPortKey, type HostPort } from './sched-task.js'
+import type { ServiceCounts } from './service-counts.js'
 
 const RUNNING = stateIndex('running')
 
@@ -19,7 +20,8 @@ export class NodeInfo {
   readonly usedHostPorts = new Set<string>()
   private readonly taskIds = new Set<string>()
 
-  constructor(readonly node: Node) {}
+  /** `counts`, with the node's `index`: a shared per-service tally this node's active tasks are added to. */
+  constructor(readonly node: Node, private readonly index = -1, private readonly counts?: ServiceCounts) {}
 
   /** Accounts for a task on this node; returns false (and changes nothing) if it was already counted. */
   addTask(task: Task, ports: HostPort[] = []): boolean {
@@ -30,6 +32,7 @@ export class NodeInfo {
     if (stateIndex(task.DesiredState) <= RUNNING) {
       this.activeTasks++
       this.activeByService.set(task.ServiceID, this.serviceTasks(task.ServiceID) + 1)
+      this.counts?.add(task.ServiceID, this.index)
     }
     const r = task.Spec.Resources?.Reservations
     this.reservedNanoCPUs += r?.NanoCPUs ?? 0

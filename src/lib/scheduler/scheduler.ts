@@ -5,6 +5,7 @@ import { isTerminal } from '../types/index.js'
 import { NodeInfo } from './nodeinfo.js'
 import { noSuitableNode, Pipeline } from './pipeline.js'
 import { taskHostPorts, type HostPort, type SchedTask } from './sched-task.js'
+import { ServiceCounts } from './service-counts.js'
 import { SpreadGroups } from './spread.js'
 import { groupKey, TaskGroup } from './task-group.js'
 
@@ -32,7 +33,8 @@ export interface ScheduleResult {
  * Each decision counts for the next.
  */
 export function scheduleTasks(input: ScheduleInput): ScheduleResult {
-  const infos = [...input.nodes].sort((a, b) => (a.ID < b.ID ? -1 : a.ID > b.ID ? 1 : 0)).map((n) => new NodeInfo(n))
+  const counts = new ServiceCounts(input.nodes.length)
+  const infos = [...input.nodes].sort((a, b) => (a.ID < b.ID ? -1 : a.ID > b.ID ? 1 : 0)).map((n, i) => new NodeInfo(n, i, counts))
   const byId = new Map(infos.map((info, i) => [info.node.ID, i]))
   const portsOf = input.portsOf ?? taskHostPorts
   const pendingIds = new Set(input.pending.map((p) => p.task.ID))
@@ -79,7 +81,7 @@ export function scheduleTasks(input: ScheduleInput): ScheduleResult {
     if (!key) return
     let group = groups.get(key)
     if (!group) {
-      groups.set(key, (group = new TaskGroup(infos, pipeline, st.task.ServiceID, st, spreadOf(st, infos, spreads))))
+      groups.set(key, (group = new TaskGroup(infos, pipeline, st.task.ServiceID, st, counts, spreadOf(st, infos, spreads))))
       const own = ofService.get(group.serviceId)
       if (own) own.add(group)
       else ofService.set(group.serviceId, new Set([group]))

@@ -43,7 +43,8 @@ export class SpreadTree {
 
   constructor(
     private readonly infos: NodeInfo[],
-    private readonly serviceId: string,
+    /** The service's active tasks per node index (ServiceCounts.of), kept current by the caller. */
+    private readonly counts: Int32Array,
     members: number[],
     private readonly spread: SpreadGroups,
   ) {
@@ -57,7 +58,7 @@ export class SpreadTree {
     const children = Array.from({ length: levels + 1 }, () => new Map<number, Set<number>>())
     for (const i of members) {
       this.member[i] = 1
-      service[i] = infos[i].serviceTasks(serviceId)
+      service[i] = counts[i]
       total[i] = infos[i].activeTasks
       this.noteTasks(i, service[i])
       for (let d = 0; d <= levels; d++) {
@@ -117,11 +118,11 @@ export class SpreadTree {
           heap.pop()
           continue
         }
-        const info = this.infos[top]
-        const service = info.serviceTasks(this.serviceId)
-        if (service === this.service[top] && info.activeTasks === this.total[top]) return [service, info.activeTasks, top]
+        const service = this.counts[top]
+        const total = this.infos[top].activeTasks
+        if (service === this.service[top] && total === this.total[top]) return [service, total, top]
         this.service[top] = service
-        this.total[top] = info.activeTasks
+        this.total[top] = total
         heap.replaceTop(top)
         continue
       }

@@ -9,6 +9,7 @@ import { NodeQueue } from './node-queue.js'
 import type { NodeInfo } from './nodeinfo.js'
 import type { Pipeline } from './pipeline.js'
 import { taskHostPorts, type SchedTask } from './sched-task.js'
+import type { ServiceCounts } from './service-counts.js'
 import type { SpreadGroups } from './spread.js'
 import { SpreadTree } from './spread-tree.js'
 
@@ -28,12 +29,14 @@ export class TaskGroup {
     private readonly pipeline: Pipeline,
     readonly serviceId: string,
     first: SchedTask,
+    counts: ServiceCounts,
     spread?: SpreadGroups,
   ) {
     pipeline.setTask(first)
     const members: number[] = []
     for (let i = 0; i < infos.length; i++) if (pipeline.process(infos[i])) members.push(i)
-    this.queue = spread ? new SpreadTree(infos, serviceId, members, spread) : new NodeQueue(infos, serviceId, members)
+    const ofService = counts.of(serviceId)
+    this.queue = spread ? new SpreadTree(infos, ofService, members, spread) : new NodeQueue(infos, ofService, members)
   }
 
   /** The best node that takes this task now (it is checked again), or -1 when none does. */
