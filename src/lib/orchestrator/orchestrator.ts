@@ -2,7 +2,7 @@
 // when a delayed restart falls due) it plans each service (reconcile.ts) and
 // writes the plan to the store. Tasks of removed services are stopped and,
 // once stopped, deleted; each slot keeps a bounded history.
-import { MAX_BATCH, modify, Reactor, type Store } from '../store/index.js'
+import { MAX_BATCH, modify, modifyAll, Reactor, type Store } from '../store/index.js'
 import { StoreCache } from '../store/cache.js'
 import { NetworkAllocator } from '../network/allocator.js'
 import { isTerminal, type Network, type Node, type Service, type Task } from '../types/index.js'
@@ -73,7 +73,7 @@ export class Orchestrator {
       const own = byService.get(service.ID) ?? []
       byService.delete(service.ID)
       const plan = planService(service, own, nodes, now)
-      for (const s of plan.shutdown) await this.shutdown(s.taskId, s.reason)
+      await this.shutdown(plan.shutdown)
       // New tasks MAX_BATCH per transaction: a 10,000-replica service is 100 writes, not 10,000.
       const fresh = plan.create.map((w) => ({ kind: 'task' as const, obj: newTask(service, w, new Date(now), this.allocator) }))
       for (let at = 0; at < fresh.length; at += MAX_BATCH) await store.createAll(fresh.slice(at, at + MAX_BATCH))
@@ -81,11 +81,10 @@ export class Orchestrator {
       await this.trimHistory(own)
     }
     // Tasks whose service is gone: stop them, and forget them once stopped.
-    for (const orphans of byService.values()) {
-      for (const t of orphans) {
-        if (t.DesiredState !== 'remove') await this.shutdown(t.ID, 'service removed', 'remove')
-        else if (isTerminal(t.Status.State) || !t.NodeID) await store.delete('task', t.ID)
-      }
+    const orphans = [...byService.values()].flat()
+    await this.shutdown(orphans.filter((t) => t.DesiredState !== 'remove').map((t) => ({ taskId: t.ID, reason: 'service removed' })), 'remove')
+    for (const t of orphans) {
+      if (t.DesiredState === 'remove' && (isTerminal(t.Status.State) || !t.NodeID)) await store.delete('task', t.ID)
     }
     clearTimeout(this.wake)
     if (wakeAt !== Infinity && !this.reactor.isStopped) this.wake = setTimeout(() => this.reactor.poke(), Math.max(0, wakeAt - this.now()) + 10)
@@ -117,14 +116,18 @@ export class Orchestrator {
     return out
   }
 
-  // Desired state shutdown (or remove); a task never placed on a node is shut down at once.
-  private async shutdown(taskId: string, reason: string, desired: 'shutdown' | 'remove' = 'shutdown'): Promise<void> {
-    await modify<Task>(this.opts.store, 'task', taskId, (t) => {
-      t.DesiredState = desired
-      if (!t.NodeID || t.Status.State === 'pending' || t.Status.State === 'new') {
-        t.Status = { ...t.Status, State: 'shutdown', Message: `shutdown: ${reason}`, Timestamp: new Date(this.now()).toISOString() }
-      }
-    })
+  // Desired state shutdown (or remove); a task never placed on a node is shut down at once. MAX_BATCH per transaction.
+  private async shutdown(tasks: Array<{ taskId: string; reason: string }>, desired: 'shutdown' | 'remove' = 'shutdown'): Promise<void> {
+    await modifyAll<Task>(this.opts.store, 'task', tasks.map(({ taskId, reason }) => ({
+      id: taskId,
+      change: (t) => {
+        t.DesiredState = desired
+        if (!t.NodeID || t.Status.State === 'pending' || t.Status.State === 'new') {
+          t.Status = { ...t.Status, State: 'shutdown', Message: `shutdown: ${reason}`, Timestamp: new Date(this.now()).toISOString() }
+        }
+        return true
+      },
+    })), (id) => this.cache.get<Task>('task', id))
   }
 
   // Each slot keeps its newest `historyLimit` stopped tasks (the live one does not count).
