@@ -2,13 +2,17 @@
 // The idle passes of the control loops: an in-memory SQLite store holding a
 // converged swarm (every task running on its node), and how long one
 // orchestrator pass and one scheduler pass take when there is nothing to do.
-// This is what every store change costs the manager, at rest.
+// This is what every store change costs the manager, at rest. Then the busy
+// case: 200 services of 100 replicas created at once on 1k nodes, timed until
+// every task is assigned (the orchestrator writes the tasks, the scheduler
+// places them and writes the assignments).
 //
 //   node bench/orchestrator.mjs             20k and 150k tasks
 //   SRC=<dir> node bench/orchestrator.mjs   the loops of another checkout's src/ (before/after)
+//   node bench/orchestrator.mjs converge    the busy case alone
 //
 // The sources are bundled with esbuild on the fly (no build step needed).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import process from 'node:process'
@@ -58,6 +62,8 @@ async function main() {
     `export { Orchestrator } from ${JSON.stringify(join(SRC, 'lib/orchestrator/index.ts'))}`,
     `export { SchedulerLoop } from ${JSON.stringify(join(SRC, 'lib/scheduler/loop.ts'))}`,
     `export { SqliteStore } from ${JSON.stringify(join(SRC, 'lib/store/sqlite.ts'))}`,
+    // One cache shared by the loops, as a leader term does (absent before the loops had one).
+    existsSync(join(SRC, 'lib/store/cache.ts')) ? `export { StoreCache } from ${JSON.stringify(join(SRC, 'lib/store/cache.ts'))}` : 'export const StoreCache = undefined',
   ].join('\n'))
   const bundle = join(dir, 'loops.mjs')
   const { build } = await import('esbuild')
@@ -67,16 +73,18 @@ async function main() {
     // The store's createRequire(import.meta.url) finds better-sqlite3 from the repository, not the temp dir.
     define: { 'import.meta.url': JSON.stringify(pathToFileURL(join(ROOT, 'package.json')).href) },
   })
-  const { Orchestrator, SchedulerLoop, SqliteStore } = await import(pathToFileURL(bundle).href)
+  const { Orchestrator, SchedulerLoop, SqliteStore, StoreCache } = await import(pathToFileURL(bundle).href)
+  const cacheOf = (store) => StoreCache && new StoreCache({ store, kinds: ['service', 'task', 'node', 'network'] })
   try {
     console.log(`idle loop passes, node ${process.version}, in-memory SQLite store, median of ${PASSES}; load average ${loadavg()[0].toFixed(1)}`)
     console.log('case | orchestrator pass (ms) | scheduler pass (ms) | RSS (MiB)')
-    for (const c of CASES) {
+    for (const c of process.argv[2] === 'converge' ? [] : CASES) {
       const store = new SqliteStore(':memory:')
       await fill(store, c)
       const log = (m) => console.error(m)
-      const orchestrator = new Orchestrator({ store, log })
-      const scheduler = new SchedulerLoop({ store, log })
+      const cache = cacheOf(store)
+      const orchestrator = new Orchestrator({ store, log, cache })
+      const scheduler = new SchedulerLoop({ store, log, cache })
       orchestrator.start()
       scheduler.start()
       // The first passes (and any cache loading) happen here, then nothing changes.
@@ -99,9 +107,40 @@ async function main() {
       scheduler.stop()
       await store.close()
     }
+    await converge(SqliteStore, Orchestrator, SchedulerLoop, cacheOf)
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+async function converge(SqliteStore, Orchestrator, SchedulerLoop, cacheOf) {
+  const c = { nodes: 1000, services: 200, replicas: 100 }
+  const store = new SqliteStore(':memory:')
+  await fill(store, { ...c, services: 0 })
+  const log = (m) => console.error(m)
+  const cache = cacheOf(store)
+  const loops = [new Orchestrator({ store, log, cache }), new SchedulerLoop({ store, log, cache })]
+  loops.forEach((l) => l.start())
+  const t0 = performance.now()
+  const want = c.services * c.replicas
+  // Counted from the watch: listing 20k tasks every 100 ms would load the manager more than it does.
+  const assignedIds = new Set()
+  let done
+  const all = new Promise((r) => { done = r })
+  store.watch((e) => {
+    if (e.kind === 'task' && e.object?.Status.State === 'assigned') assignedIds.add(e.id)
+    if (assignedIds.size >= want) done()
+  })
+  const TaskTemplate = { ContainerSpec: { Image: 'nginx:1.27' } }
+  await store.createAll(Array.from({ length: c.services }, (_, s) => ({ kind: 'service', obj: {
+    ID: id('svc', s), ...meta, Spec: { Name: `s${s}`, TaskTemplate, Mode: { Replicated: { Replicas: c.replicas } } },
+  } })))
+  await Promise.race([all, new Promise((r) => setTimeout(r, 600_000).unref())])
+  const assigned = assignedIds.size
+  const seconds = (performance.now() - t0) / 1000
+  console.log(`${c.services} services × ${c.replicas} replicas created on ${c.nodes} nodes → ${assigned} tasks assigned in ${seconds.toFixed(1)} s`)
+  loops.forEach((l) => l.stop())
+  await store.close()
 }
 
 await main()
