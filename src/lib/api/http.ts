@@ -31,8 +31,8 @@ export interface ApiResponse {
   stream?: (res: ServerResponse) => Promise<void>
 }
 
-/** Reads and parses a JSON request body (empty body → undefined). */
-export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+/** Reads and parses a JSON request body (empty body → undefined); also the body before a hijacked stream (upgrade.ts). */
+export async function readJsonBody(req: AsyncIterable<Buffer>): Promise<unknown> {
   const chunks: Buffer[] = []
   for await (const chunk of req) chunks.push(chunk as Buffer)
   return parseJsonBody(Buffer.concat(chunks))

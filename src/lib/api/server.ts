@@ -6,7 +6,8 @@ import type { TLSSocket } from 'node:tls'
 import { ForbiddenError, NotFoundError } from '../errors/index.js'
 import { parseJsonBody, readJsonBody, send, sendError, type ApiRequest, type Caller } from './http.js'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { MANAGER_OU } from './authorize.js'
+import { MANAGER_OU } from '../pki/roles.js'
+import type { Authorize } from './authorize.js'
 import { FORWARDED_CN, FORWARDED_OU } from './forward.js'
 import { stripVersion, type Handler, type Router } from './router.js'
 
@@ -23,9 +24,6 @@ function peerOf(req: IncomingMessage): Caller | undefined {
   const peer = socket.getPeerCertificate()
   return { commonName: String(peer.subject?.CN ?? ''), organizationalUnit: String(peer.subject?.OU ?? '') }
 }
-
-/** Decides whether an authenticated caller may use a route; throws ForbiddenError if not. */
-export type Authorize = (caller: Caller, req: ApiRequest) => Promise<void>
 
 /** How a follower passes requests on to the leader (forward.ts). */
 export interface Forwarding {

@@ -6,7 +6,7 @@ import { issueCertificate, parseJoinToken, type CertAndKey } from '../pki/index.
 import type { Store } from '../store/index.js'
 import type { EngineInfo, EngineRef, Node, NodeRole } from '../types/index.js'
 import { certExpiryMs, recordNodeCert } from './ca-rotation.js'
-import { roleOU } from './renew.js'
+import { roleOU } from '../pki/roles.js'
 import { newEngineRecord, newNode, type StoredEngine } from './node-record.js'
 import { getSwarm } from './swarm.js'
 

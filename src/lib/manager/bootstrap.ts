@@ -14,7 +14,7 @@ import { createRootCA, issueKeyAndCertificate } from '../pki/index.js'
 import type { Store } from '../store/index.js'
 import { openStore } from './open-store.js'
 import type { EngineInfo, EngineRef } from '../types/index.js'
-import { ADMIN_OU } from '../api/index.js'
+import { ADMIN_OU, MANAGER_OU } from '../pki/roles.js'
 import { defaultAdvertiseAddr, splitHostPort } from './addresses.js'
 
 export interface InitOptions {
@@ -53,7 +53,7 @@ export async function initSwarm(opts: InitOptions): Promise<InitResult> {
   const ca = await createRootCA()
   const sans = [...new Set([adv.host, '127.0.0.1', ...(listen.host !== '0.0.0.0' ? [listen.host] : [])])]
   const server = await issueKeyAndCertificate({
-    ca, commonName: nodeId, organizationalUnit: 'swarm-manager', organization: clusterId,
+    ca, commonName: nodeId, organizationalUnit: MANAGER_OU, organization: clusterId,
     ips: sans.filter((s) => /^[\d.]+$|:/.test(s)), dnsNames: ['localhost', hostname()], usage: 'both', validityMs: opts.certExpiryMs,
   })
   const admin = await issueKeyAndCertificate({

@@ -9,9 +9,9 @@
 import { existsSync, readFileSync } from 'node:fs'
 import type { Server } from 'node:https'
 import type { ApiContext } from '../api/index.js'
-import { ADMIN_OU } from '../api/authorize.js'
+import { ADMIN_OU, roleOU } from '../pki/roles.js'
 import {
-  certExpiryMs, finishRotationIfDone, getSwarm, loadRootCA, recordNodeCert, roleOU, type RootCAState,
+  certExpiryMs, finishRotationIfDone, getSwarm, loadRootCA, recordNodeCert, type RootCAState,
 } from '../cluster/index.js'
 import { dataPaths, type ManagerConfig } from '../config/index.js'
 import { readBundle, replaceFile, withBundleLock, writeBundle } from '../config/tls-bundle.js'

@@ -16,3 +16,4 @@ export { caDigest, newJoinToken, parseJoinToken, tokenMatchesCA, type JoinToken 
 export { tlsInfoOf } from './tls-info.js'
 export { checkSigningCA, crossSignCA, reissueCertificate, type ReissueOptions } from './rotation.js'
 export { certValidity, renewalReason, renewalTime, signedBy, RENEW_WHEN_LEFT } from './validity.js'
+export { ADMIN_OU, MANAGER_OU, WORKER_OU, roleOU } from './roles.js'
