@@ -7,7 +7,8 @@ import type { Store } from '../store/index.js'
 import type { EngineInfo, EngineRef, Node, NodeRole } from '../types/index.js'
 import { certExpiryMs, recordNodeCert } from './ca-rotation.js'
 import { roleOU } from '../pki/roles.js'
-import { newEngineRecord, newNode, type StoredEngine } from './node-record.js'
+import { newNode } from './node-record.js'
+import { newEngineRecord, type StoredEngine } from '../engine/record.js'
 import { getSwarm } from './swarm.js'
 
 export interface JoinRequest {

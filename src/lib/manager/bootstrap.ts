@@ -3,7 +3,8 @@
 // host's context. Nothing is written unless the engine answered.
 import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import { hostname } from 'node:os'
-import { newEngineRecord, newNode, newSwarm, saveCA } from '../cluster/index.js'
+import { newNode, newSwarm, saveCA } from '../cluster/index.js'
+import { newEngineRecord } from '../engine/record.js'
 import {
   readContext, readManagerConfig, dataPaths, writeContext, writeFile, writeManagerConfig, writeStoreFiles, type StorePems,
 } from '../config/index.js'

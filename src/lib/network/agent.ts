@@ -7,9 +7,12 @@
 // restarted engine or host gets its configuration back.
 import type Dockerode from 'dockerode'
 import { join } from 'node:path'
-import type { EnginePool } from '../dispatcher/engines.js'
-import type { StoredEngine } from '../cluster/node-record.js'
-import { parseEngineUrl, type EngineConnection } from '../engine/index.js'
+import { parseEngineUrl } from '../engine/address.js'
+import type { EngineConnection } from '../engine/connect.js'
+import { execIn } from '../engine/exec.js'
+import { ensureImage } from '../engine/image-import.js'
+import type { EnginePool } from '../engine/pool.js'
+import type { StoredEngine } from '../engine/record.js'
 import { NotFoundError, TswError } from '../errors/index.js'
 import { Reactor, type Store } from '../store/index.js'
 import type { Network, Node, Service, Task } from '../types/index.js'
@@ -253,36 +256,4 @@ function engineNetwork(n: Network, address: string, clusterId: string): EngineNe
     },
     Labels: { [LABEL_NET_CLUSTER]: clusterId, [LABEL_NET_ID]: n.ID },
   }
-}
-
-async function ensureImage(docker: Dockerode, image: HelperImage): Promise<void> {
-  try {
-    await docker.getImage(image.ref).inspect()
-    return
-  } catch (err) {
-    if ((err as { statusCode?: number }).statusCode !== 404) throw err
-  }
-  const { Readable } = await import('node:stream')
-  const stream = (await (docker.importImage(Readable.from([image.tar]) as never, { repo: image.ref.split(':')[0], tag: image.tag } as never) as unknown)) as NodeJS.ReadableStream
-  await new Promise<void>((resolve, reject) => {
-    let out = ''
-    stream.on('data', (c: Buffer) => (out += c.toString()))
-    stream.on('end', () => (/"error"/.test(out) ? reject(new TswError(`import of ${image.ref} failed: ${out.slice(0, 300)}`, 500)) : resolve()))
-    stream.on('error', reject)
-  })
-}
-
-/** Runs a command in a container; its exit code and combined output. */
-async function execIn(docker: Dockerode, container: string, cmd: string[]): Promise<{ code: number; output: string }> {
-  const exec = await docker.getContainer(container).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true })
-  const stream = await exec.start({ hijack: true, stdin: false })
-  const output = await new Promise<string>((resolve, reject) => {
-    const chunks: Buffer[] = []
-    const sink = { write: (c: Buffer) => chunks.push(c) }
-    docker.modem.demuxStream(stream, sink as unknown as NodeJS.WritableStream, sink as unknown as NodeJS.WritableStream)
-    stream.on('end', () => resolve(Buffer.concat(chunks).toString()))
-    stream.on('error', reject)
-  })
-  const info = await exec.inspect()
-  return { code: info.ExitCode ?? -1, output }
 }
