@@ -71,6 +71,7 @@ export function engineCall<T>(
   )
 }
 
+// withDeadline's failure: the reason, without dockerode's padding, with the socket error code.
 function unavailable(conn: EngineConnection, err: unknown): UnavailableError {
   const e = err as { message?: string; statusCode?: number; code?: string }
   let why = e?.message ?? String(err)
