@@ -1,6 +1,6 @@
 import type { ClassicSwarm } from '../classic/index.js'
 import type { ManagerConfig } from '../config/index.js'
-import type { EnginePool } from '../dispatcher/index.js'
+import type { EnginePool } from '../engine/pool.js'
 import type { CertAndKey } from '../pki/index.js'
 import type { Store } from '../store/index.js'
 import type { RunningManager } from '../cluster/index.js'

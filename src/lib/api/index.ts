@@ -3,7 +3,7 @@
 import { networkRoutes } from './routes/networks.js'
 import type { Server } from 'node:https'
 import type { Node } from '../types/index.js'
-import { serveUpgrades } from '../classic/index.js'
+import { serveUpgrades } from './upgrade.js'
 import { authorizer } from './authorize.js'
 import { forwardToLeader, mustForward } from './forward.js'
 import type { ApiContext } from './context.js'
@@ -18,7 +18,6 @@ import { systemRoutes } from './routes/system.js'
 import { createApiServer, type ServerTls } from './server.js'
 
 export type { ApiContext, LogOptions } from './context.js'
-export { ADMIN_OU } from './authorize.js'
 export { TSW_VERSION } from './routes/system.js'
 
 /** The manager's HTTPS server with every route. */

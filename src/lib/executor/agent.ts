@@ -4,8 +4,8 @@
 // Engine events move task states; a periodic pass over each engine's
 // containers is the safety net (missed events, a manager restart, a node that
 // comes back with stale containers).
-import type { EnginePool } from '../dispatcher/engines.js'
-import type { StoredEngine } from '../cluster/node-record.js'
+import type { EnginePool } from '../engine/pool.js'
+import type { StoredEngine } from '../engine/record.js'
 import { modify, Reactor, type Store } from '../store/index.js'
 import { isTerminal, stateIndex, type Node, type Service, type Task, type TaskState } from '../types/index.js'
 import { containerConfig } from './container-config.js'
