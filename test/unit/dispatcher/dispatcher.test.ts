@@ -9,6 +9,7 @@ import type { EngineConnection } from '../../../src/lib/engine/index.js'
 import { SqliteStore, type Store } from '../../../src/lib/store/index.js'
 import type { Node } from '../../../src/lib/types/index.js'
 import { node } from '../orchestrator/fixtures.js'
+import { until } from '../until.js'
 
 /** An engine that answers /_ping and /info while `up`, and refuses connections otherwise. */
 class FakeEngine {
@@ -47,15 +48,6 @@ const engineRecord = (id: string, left = false): StoredEngine => ({
   ID: id, Version: { Index: 0 }, CreatedAt: '', UpdatedAt: '', Ref: { URL: `tcp://${id}:2375` }, EngineID: `E-${id}`, ...(left ? { Left: true } : {}),
 })
 
-async function until<T>(check: () => Promise<T | false>, what: string, ms = 3000): Promise<T> {
-  const end = Date.now() + ms
-  while (Date.now() < end) {
-    const v = await check()
-    if (v) return v
-    await new Promise((r) => setTimeout(r, 10))
-  }
-  throw new Error(`timed out waiting for ${what}`)
-}
 
 describe('Heartbeat', () => {
   it(`turns a node down after ${MISSES_TO_DOWN} misses in a row, and ready on the first answer`, () => {

@@ -14,6 +14,7 @@ import type { TaskContainer, TaskRunner } from '../../../src/lib/executor/runner
 import { modify, SqliteStore, type Store } from '../../../src/lib/store/index.js'
 import type { Node, Task } from '../../../src/lib/types/index.js'
 import { node, service, task } from '../orchestrator/fixtures.js'
+import { until } from '../until.js'
 
 interface FakeContainer { id: string; name: string; taskId: string; state: 'running' | 'exited'; exitCode?: number }
 
@@ -60,15 +61,6 @@ class FakeEngine {
   }
 }
 
-async function until<T>(check: () => Promise<T | false | undefined>, what: string, ms = 3000): Promise<T> {
-  const end = Date.now() + ms
-  while (Date.now() < end) {
-    const v = await check()
-    if (v) return v
-    await new Promise((r) => setTimeout(r, 10))
-  }
-  throw new Error(`timed out waiting for ${what}`)
-}
 
 describe('Executor on a store, with a fake engine', () => {
   let stop: () => Promise<void> = async () => {}

@@ -7,18 +7,10 @@ import { Updater } from '../../../src/lib/orchestrator/update.js'
 import { modify, SqliteStore, type Store } from '../../../src/lib/store/index.js'
 import { isTerminal, type Service, type Task } from '../../../src/lib/types/index.js'
 import { node, service } from './fixtures.js'
+import { until } from '../until.js'
 
 const MONITOR = 5e7 // 50 ms, in ns
 
-async function until<T>(check: () => Promise<T | false | undefined>, what: string, ms = 5000): Promise<T> {
-  const end = Date.now() + ms
-  while (Date.now() < end) {
-    const v = await check()
-    if (v) return v
-    await new Promise((r) => setTimeout(r, 10))
-  }
-  throw new Error(`timed out waiting for ${what}`)
-}
 
 /** Moves tasks as the scheduler and an engine would: pending → running on n1 (failed for image "bad"), shutdown wanted → shutdown. */
 function fakeWorker(store: Store): () => void {
@@ -75,7 +67,7 @@ describe('Updater with the orchestrator on a store', () => {
     const status = async (want: string) => until(async () => {
       const s = await store.get<Service>('service', 'web')
       return s?.UpdateStatus?.State === want && s
-    }, `UpdateStatus ${want}`)
+    }, `UpdateStatus ${want}`, 5000)
     return { store, running, update, status }
   }
 
