@@ -3,6 +3,7 @@ import type { ManagerConfig } from '../config/index.js'
 import type { EnginePool } from '../dispatcher/index.js'
 import type { CertAndKey } from '../pki/index.js'
 import type { Store } from '../store/index.js'
+import type { ClusterEvents } from '../events/index.js'
 import type { RunningManager } from '../cluster/index.js'
 
 /** What the routes need of the running manager. */
@@ -28,6 +29,8 @@ export interface ApiContext {
   taskLogs(task: import('../types/index.js').Task, opts: LogOptions, out: NodeJS.WritableStream, signal: AbortSignal): Promise<void>
   /** Classic swarm: plain containers placed on the swarm's engines (the container, exec and image routes). */
   classic: ClassicSwarm
+  /** The swarm's events as this manager saw them (GET /events). */
+  events?: ClusterEvents
   /** Stops the manager; with `wipe`, its state is deleted (swarm leave --force). */
   shutdown(wipe: boolean): void
 }

@@ -14,6 +14,7 @@ import { dataPaths, readManagerConfig, type ManagerConfig } from '../config/inde
 import { EnginePool } from '../dispatcher/index.js'
 import { Executor } from '../executor/agent.js'
 import { FailedPreconditionError } from '../errors/index.js'
+import { ClusterEvents } from '../events/index.js'
 import { startDnsServer, type DnsServer } from '../network/dns/index.js'
 import { NameService } from '../network/names.js'
 import { EtcdStore, type Store } from '../store/index.js'
@@ -47,6 +48,7 @@ export class Manager {
   private dns?: DnsServer
   private certs?: CertRenewer
   private names?: NameService
+  private events?: ClusterEvents
   private membership?: Membership
   private term?: LeaderTerm
   /** Leadership changes, applied one after the other. */
@@ -86,6 +88,9 @@ export class Manager {
     const leaseSeconds = this.opts.leaseSeconds ?? config.LeaseSeconds ?? DEFAULT_LEASE_SECONDS
     // The executor the routes use (images, logs); the loop's own comes with each term.
     const tools = new Executor({ store, engines: this.engines, clusterId: config.ClusterID, log: this.log })
+    // Every manager derives the swarm's events from its own store watch (GET /events).
+    const events = (this.events = new ClusterEvents(store))
+    await events.start()
     const membership = store instanceof EtcdStore ? new EtcdMembership(store, self, leaseSeconds) : new SoloMembership(self)
     this.membership = membership
     const ctx: ApiContext = {
@@ -95,6 +100,7 @@ export class Manager {
       checkImage: (image) => tools.checkImage(image),
       distribution: (image) => tools.distribution(image),
       taskLogs: (task, opts, out, signal) => tools.taskLogs(task, opts, out, signal),
+      events,
       classic: new ClassicSwarm({
         store, engines: this.engines, clusterId: config.ClusterID, strategy: this.opts.strategy ?? 'spread', log: this.log,
       }),
@@ -173,6 +179,7 @@ export class Manager {
       await Promise.race([this.membership?.leave().catch(() => undefined), sleep(1500)])
       this.certs?.stop()
       this.names?.stop()
+      this.events?.stop()
       await this.dns?.close()
       this.engines.closeAll()
       // Streams (logs -f, attach, wait) would hold close() forever: cut every connection first.
