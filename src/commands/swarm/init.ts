@@ -5,6 +5,7 @@ import { parseDuration } from '../../lib/cli/duration.js'
 import { engineFlags, engineRefFromFlags } from '../../lib/cli/engine-flags.js'
 import { joinInstructions } from '../../lib/cli/join-message.js'
 import { leaseFromFlags, storeFromFlags, storeFlags } from '../../lib/cli/store-flags.js'
+import { metricsAddr } from '../../lib/cli/metrics-addr.js'
 
 export default class SwarmInit extends BaseCommand {
   static override summary = 'Initialize a swarm'
@@ -18,6 +19,7 @@ export default class SwarmInit extends BaseCommand {
     'cert-expiry': Flags.string({ description: 'Validity period for node certificates (ns|us|ms|s|m|h)', default: '2160h0m0s' }),
     ...engineFlags,
     ...storeFlags,
+    'metrics-addr': Flags.string({ description: 'Serve Prometheus metrics and the cluster page over HTTP at this address (format: <ip>:<port>)' }),
   }
 
   async run(): Promise<void> {
@@ -33,6 +35,7 @@ export default class SwarmInit extends BaseCommand {
       certExpiryMs: certExpiry(flags['cert-expiry']),
       store: storeFromFlags(flags),
       leaseSeconds: leaseFromFlags(flags),
+      metricsAddr: flags['metrics-addr'] && metricsAddr(flags['metrics-addr']),
     })
     try {
       await startDaemon(dataDir, process.argv[1])

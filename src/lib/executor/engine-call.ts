@@ -3,6 +3,7 @@
 // engine's own message ("No such image: …"), without dockerode's decoration.
 
 import { raceDeadline } from '../engine/probe.js'
+import { engineCallObservers, secondsSince } from '../metrics/hooks.js'
 import {
   ConflictError, InvalidArgumentError, NotFoundError, TswError, UnavailableError,
 } from '../errors/index.js'
@@ -75,10 +76,17 @@ export function engineCall<T>(
   timeoutMs: number,
   request: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
-  return raceDeadline(
+  const call = raceDeadline(
     timeoutMs,
     () => new UnavailableError(`engine ${url}: no answer to ${what} within ${timeoutMs} ms`),
     (err) => typedEngineError(url, err),
     request,
   )
+  if (!engineCallObservers.size) return call
+  const start = process.hrtime.bigint()
+  const tell = (ok: boolean) => {
+    for (const fn of engineCallObservers) fn(url, what.split(' ')[0] ?? what, secondsSince(start), ok)
+  }
+  call.then(() => tell(true), () => tell(false))
+  return call
 }

@@ -22,6 +22,7 @@ import { splitHostPort } from './addresses.js'
 import { CertRenewer } from './cert-renewer.js'
 import { LeaderTerm } from './leader-term.js'
 import { EtcdMembership, SoloMembership, type Membership } from './membership.js'
+import { startObservability, type Observability } from './observability.js'
 import { openStore } from './open-store.js'
 import { claimPidfile, releasePidfile } from './pidfile.js'
 import { watchOwnRole, retire } from './retire.js'
@@ -36,6 +37,8 @@ export interface ManagerOptions {
   strategy?: 'spread' | 'binpack' | 'random'
   /** Classic swarm: a file of engine addresses added as nodes at start. */
   enginesFile?: string
+  /** Serve metrics and the cluster page here (HOST:PORT), instead of the config's MetricsAddr. */
+  metricsAddr?: string
   log?: (msg: string) => void
 }
 
@@ -49,6 +52,7 @@ export class Manager {
   private certs?: CertRenewer
   private names?: NameService
   private events?: ClusterEvents
+  private observability?: Observability
   private membership?: Membership
   private term?: LeaderTerm
   /** Leadership changes, applied one after the other. */
@@ -128,6 +132,11 @@ export class Manager {
         this.log(`dns: cannot serve service names on ${config.AdvertiseAddr}:53 (${err.message}): tasks reach each other by address only`)
         return undefined
       })
+    const metricsAddr = this.opts.metricsAddr ?? config.MetricsAddr
+    if (metricsAddr) {
+      this.observability = await startObservability({ addr: metricsAddr, store, events, membership, managerDir: paths.manager })
+      this.log(`metrics on http://${metricsAddr}/metrics, cluster page on ${this.observability.pageUrl}`)
+    }
     this.unwatchRole = watchOwnRole(store, config.NodeID, () => void this.retire(config))
     const termOptions = { store, engines: this.engines, config, heartbeatMs, log: this.log, enginesFile: this.opts.enginesFile, workDir: paths.manager }
     const onLeadership = (leading: boolean) => {
@@ -179,6 +188,7 @@ export class Manager {
       await Promise.race([this.membership?.leave().catch(() => undefined), sleep(1500)])
       this.certs?.stop()
       this.names?.stop()
+      await this.observability?.stop()
       this.events?.stop()
       await this.dns?.close()
       this.engines.closeAll()
