@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { get } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { GATEWAY, LabSwarm, waitFor } from '../../helpers/lab.js'
 import { parseMetrics, sample } from '../../helpers/prometheus.js'
@@ -24,7 +24,7 @@ function fetchText(url: string): Promise<{ status: number; text: string; type: s
 
 describe('metrics and the cluster page', () => {
   const swarm = new LabSwarm(2432)
-  let browser: Browser | undefined
+  let browser: BrowserContext | undefined
   const profile = mkdtempSync(join(tmpdir(), 'tsw-chromium-'))
 
   beforeAll(async () => {
@@ -72,12 +72,14 @@ describe('metrics and the cluster page', () => {
 
   it('shows nodes as columns and tasks as cards, live: a scale adds cards, a drain moves them', async () => {
     const token = readFileSync(join(swarm.dir(1), 'manager/ui.token'), 'utf8').trim()
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`],
+    // Debian's chromium, a fresh profile (the --user-data-dir), nothing downloaded.
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1100, height: 560 },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     })
-    const page = await browser.newPage({ viewport: { width: 1100, height: 560 } })
+    const page = browser.pages()[0] ?? await browser.newPage()
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(String(e)))
     await page.goto(`http://${METRICS}/?token=${token}`)
     const cards = (node: string) => page.locator(`[data-node="${node}"] [data-task][data-state="running"]`).count()
     const allRunning = () => page.locator('[data-task][data-state="running"]').count()
@@ -94,6 +96,7 @@ describe('metrics and the cluster page', () => {
     expect(await page.locator('[data-node="node03"] .meta').textContent()).toContain('drain')
     await waitFor(async () => (await page.locator('#log').textContent())?.includes('availability.new=drain'), 10_000, 'the drain event in the log')
     await page.screenshot({ path: process.env.TSW_SCREENSHOT ?? join(profile, 'page.png') })
+    expect(errors).toEqual([])
     // The drained node's column holds no task that runs; the others hold all seven.
     const total = await waitFor(async () => (await cards('node01')) + (await cards('node02')), 1000)
     expect(total).toBe(7)
