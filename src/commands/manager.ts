@@ -3,6 +3,7 @@ import { BaseCommand } from '../lib/cli/base.js'
 import { parseDuration } from '../lib/cli/duration.js'
 import { plainStoreWarning } from '../lib/cli/insecure.js'
 import { leaseFromFlags, storeFlags, storeFromFlags } from '../lib/cli/store-flags.js'
+import { metricsAddr } from '../lib/cli/metrics-addr.js'
 
 export default class ManagerCommand extends BaseCommand {
   static override summary = 'Run the swarm manager in the foreground'
@@ -14,6 +15,7 @@ export default class ManagerCommand extends BaseCommand {
     'engines-file': Flags.string({ description: 'File of engine addresses (one per line: tcp://…, ssh://…) added as nodes at start, as classic swarm\'s file discovery' }),
     'import-from': Flags.string({ description: 'data dir of a single-manager (SQLite) swarm to move to the --store etcd first; the manager then runs on it', helpGroup: 'STORE' }),
     ...storeFlags,
+    'metrics-addr': Flags.string({ description: 'Serve Prometheus metrics and the cluster page over HTTP at this address (format: <ip>:<port>; default: the one swarm init was given)' }),
     detach: Flags.boolean({ char: 'd', description: 'Run the manager in the background (pidfile and log in the data dir), as swarm init does' }),
     'listen-addr': Flags.string({ description: 'On the host of a promoted node: where its new manager listens (format: <ip>[:port])', default: '0.0.0.0:2377' }),
     'advertise-addr': Flags.string({ description: 'On the host of a promoted node: the address other managers reach it at (default: the node\'s address)' }),
@@ -47,6 +49,7 @@ export default class ManagerCommand extends BaseCommand {
       leaseSeconds,
       strategy: flags.strategy as 'spread' | 'binpack' | 'random',
       enginesFile: flags['engines-file'],
+      metricsAddr: flags['metrics-addr'] && metricsAddr(flags['metrics-addr']),
     })
   }
 }
