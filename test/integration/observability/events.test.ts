@@ -111,7 +111,7 @@ describe('swarm events', () => {
   it('refuses a bad filter or time with the reason, exit code 1', async () => {
     const bad = await swarm.tsw(1, 'events', '--filter', 'colour=red', '--until', '0s')
     expect(bad.code).toBe(1)
-    expect(bad.stderr).toContain("Invalid filter 'colour'")
+    expect(bad.stderr).toContain("invalid filter 'colour'")
     const api = await swarm.api('GET', '/v1.41/events?since=yesterday')
     expect(api.status).toBe(400)
     expect(api.json.message).toContain('invalid value for "since"')

@@ -58,7 +58,7 @@ describe('swarm events from store changes', () => {
     expect(names({ label: { 'tier=front': true } })).toEqual(['service/create/web'])
     expect(names({ scope: { local: true } })).toEqual([])
     expect(events.recent(parseEventFilter(null), t + 60_000)).toEqual([])
-    expect(() => parseEventFilter('{"colour":{"red":true}}')).toThrow("Invalid filter 'colour'")
+    expect(() => parseEventFilter('{"colour":{"red":true}}')).toThrow("invalid filter 'colour'")
   })
 
   it('reads since/until as the docker CLI sends them and refuses anything else', () => {
