@@ -1,6 +1,6 @@
 // Store.updateAll and modifyAll, the batched writes of a scheduling pass,
 // checked the same way on SQLite and on a real etcd (Debian's etcd-server on
-// 127.0.0.1 with a free port and a temp data dir; no lab needed).
+// 127.0.0.1 with a free port and a temp data dir). No lab needed: run it with TSW_NO_LAB=1.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
