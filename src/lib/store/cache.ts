@@ -42,6 +42,7 @@ export class StoreCache {
     const resync = this.opts.resyncMs ?? 60_000
     if (resync > 0) {
       this.timer = setInterval(() => {
+        if (this.held) return // still loading: two loads at once would share (and lose) the held events
         this.loaded = undefined
         this.load().catch((err: Error) => this.opts.log?.(`store cache: ${err.message}`))
       }, resync)
@@ -86,7 +87,13 @@ export class StoreCache {
 
   private async fill(): Promise<void> {
     this.held = []
-    const lists = await Promise.all(this.opts.kinds.map((k) => this.opts.store.list(k)))
+    let lists: StoredObject[][]
+    try {
+      lists = await Promise.all(this.opts.kinds.map((k) => this.opts.store.list(k)))
+    } catch (err) {
+      this.held = undefined
+      throw err
+    }
     const objects = new Map<Kind, Map<string, StoredObject>>()
     this.opts.kinds.forEach((k, i) => objects.set(k, new Map(lists[i].map((o) => [o.ID, o]))))
     const held = this.held ?? []

@@ -1,9 +1,13 @@
 // The loops' copy of the store (StoreCache) against a real in-memory store:
 // it says what the store says, through creates, updates, deletes and writes
 // made while it loads.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { modify, SqliteStore, StoreCache, type Kind, type Store } from '../../../src/lib/store/index.js'
 import type { Node, Service, StoredObject, Task } from '../../../src/lib/types/index.js'
+import { until } from '../until.js'
 import { node, service, task } from './fixtures.js'
 
 const ids = (xs: StoredObject[]) => xs.map((x) => x.ID)
@@ -72,6 +76,25 @@ describe('StoreCache', () => {
     const saved = await store.create<Service>('service', service('web'))
     saved.Spec.Name = 'changed by the writer'
     expect((await c.get<Service>('service', 'web'))?.Spec.Name).toBe('web')
+  })
+
+  it('lists everything again every resyncMs, catching up with writes its watch never saw', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsw-cache-'))
+    try {
+      store = new SqliteStore(join(dir, 'state.db'))
+      // A second connection to the same file: its writes do not reach the first one's watch (as missed etcd events).
+      const other = new SqliteStore(join(dir, 'state.db'))
+      const c = new StoreCache({ store, kinds: ['service'], resyncMs: 50 })
+      cache = c
+      c.start()
+      expect(await c.list('service')).toEqual([])
+      await other.create('service', service('web'))
+      expect(await c.list('service')).toEqual([])
+      await until(async () => (await c.list('service')).length === 1 || undefined, 'the resync')
+      await other.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('reads the store itself when not started, and again after a stop', async () => {
