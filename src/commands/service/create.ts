@@ -4,6 +4,7 @@ import { waitOnService } from '../../lib/cli/progress/index.js'
 import { normalizeArgv } from '../../lib/cli/service/argv.js'
 import { createFlags, serviceBaseFlags } from '../../lib/cli/service/flags.js'
 import { createService } from '../../lib/cli/service/ops.js'
+import { registryAuthFor } from '../../lib/cli/service/registry-auth.js'
 import { specFromFlags } from '../../lib/cli/service/spec.js'
 
 export default class ServiceCreate extends BaseCommand {
@@ -25,7 +26,8 @@ export default class ServiceCreate extends BaseCommand {
     const [image, ...args] = words as string[]
     const spec = specFromFlags(image, args, flags)
     const client = this.client({ 'data-dir': flags['data-dir'], host: (flags as { manager?: string }).manager })
-    const { id, warnings } = await createService(client, spec)
+    const auth = flags['with-registry-auth'] ? registryAuthFor(image) : undefined
+    const { id, warnings } = await createService(client, spec, auth)
     for (const w of warnings) process.stderr.write(`${w}\n`)
     this.out(`${id}\n`)
     if (!flags.detach) await waitOnService(client, id, { quiet: flags.quiet, bin: this.config.bin })

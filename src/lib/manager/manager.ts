@@ -96,8 +96,8 @@ export class Manager {
       store, config, ca, engines: this.engines, membership,
       knownManagers: () => this.known,
       managerTls: () => readPair(paths.serverKey, paths.serverCert),
-      checkImage: (image) => tools.checkImage(image),
-      distribution: (image) => tools.distribution(image),
+      checkImage: (image, auth) => tools.checkImage(image, auth),
+      distribution: (image, auth) => tools.distribution(image, auth),
       taskLogs: (task, opts, out, signal) => tools.taskLogs(task, opts, out, signal),
       classic: new ClassicSwarm({
         store, engines: this.engines, clusterId: config.ClusterID, strategy: this.opts.strategy ?? 'spread', log: this.log,
