@@ -10,6 +10,7 @@ import type { ApiContext } from './context.js'
 import { Router } from './router.js'
 import { caRoutes } from './routes/ca.js'
 import { containerRoutes } from './routes/containers.js'
+import { eventRoutes } from './routes/events.js'
 import { joinRoutes } from './routes/join.js'
 import { nodeRoutes } from './routes/nodes.js'
 import { serviceRoutes } from './routes/services.js'
@@ -31,6 +32,7 @@ export function buildApiServer(ctx: ApiContext, tls: ServerTls): Server {
   containerRoutes(router, ctx)
   networkRoutes(router, ctx)
   caRoutes(router, ctx)
+  eventRoutes(router, ctx)
   const authorize = authorizer(ctx.store)
   const server = createApiServer(tls, router, authorize, {
     must: (method, path, req, caller) => mustForward(ctx, method, path, req, caller),

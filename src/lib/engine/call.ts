@@ -3,6 +3,7 @@
 // withDeadline, for ping and probe, turns every failure into UnavailableError.
 
 import { UnavailableError } from '../errors/index.js'
+import { engineCallObservers, secondsSince } from '../metrics/hooks.js'
 import type { EngineConnection } from './connect.js'
 import { typedEngineError } from './errors.js'
 
@@ -63,12 +64,20 @@ export function engineCall<T>(
   timeoutMs: number,
   request: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
-  return raceDeadline(
+  const call = raceDeadline(
     timeoutMs,
     () => new UnavailableError(`engine ${url}: no answer to ${what} within ${timeoutMs} ms`),
     (err) => typedEngineError(url, err),
     request,
   )
+  if (!engineCallObservers.size) return call
+  // The metrics' engine call latency (metrics/hooks.ts): nothing to do when nobody listens.
+  const start = process.hrtime.bigint()
+  const tell = (ok: boolean) => {
+    for (const fn of engineCallObservers) fn(url, what.split(' ')[0] ?? what, secondsSince(start), ok)
+  }
+  call.then(() => tell(true), () => tell(false))
+  return call
 }
 
 // withDeadline's failure: the reason, without dockerode's padding, with the socket error code.

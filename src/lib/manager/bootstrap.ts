@@ -31,6 +31,8 @@ export interface InitOptions {
   store?: StorePems
   /** The leader election's lease (s), for etcd. */
   leaseSeconds?: number
+  /** Where the manager serves metrics and the cluster page (HOST:PORT). */
+  metricsAddr?: string
 }
 
 export interface InitResult {
@@ -100,6 +102,7 @@ export async function initSwarm(opts: InitOptions): Promise<InitResult> {
     ClusterID: clusterId, NodeID: nodeId, ListenAddr: `${listen.host}:${listen.port}`,
     AdvertiseAddr: adv.host, AdvertisePort: port, HeartbeatMs: opts.heartbeatMs,
     ...(storeConfig ? { Store: storeConfig } : {}), ...(opts.leaseSeconds ? { LeaseSeconds: opts.leaseSeconds } : {}),
+    ...(opts.metricsAddr ? { MetricsAddr: opts.metricsAddr } : {}),
   })
   writeContext(opts.dataDir, { Manager: `${adv.host}:${port}`, ClusterID: clusterId, NodeID: nodeId, Role: 'manager' },
     { ca: ca.certPem, cert: admin.certPem, key: admin.keyPem })
