@@ -48,6 +48,7 @@ export class SchedulerLoop {
         change: (t) => {
           if (t.Status.State !== 'pending' || t.DesiredState !== 'running') return false
           t.NodeID = a.nodeId
+          if (a.genericResources) t.AssignedGenericResources = a.genericResources
           t.Status = {
             Timestamp: now(), State: 'assigned', Message: 'scheduler assigned task to node',
             ...(t.HostPorts?.length ? { PortStatus: { Ports: t.HostPorts } } : {}),
