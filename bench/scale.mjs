@@ -63,11 +63,20 @@ function tsw(args, { quiet = false } = {}) {
 }
 let tlsOpts
 const agent = new https.Agent({ keepAlive: true, maxSockets: 16 })
-function api(method, path, body) {
+/** A request to the manager's API; a reused keep-alive connection the manager closed meanwhile is retried once. */
+async function api(method, path, body) {
+  try {
+    return await apiOnce(method, path, body)
+  } catch (err) {
+    if (err.code !== 'ECONNRESET' && err.code !== 'EPIPE') throw err
+    return apiOnce(method, path, body)
+  }
+}
+function apiOnce(method, path, body) {
   tlsOpts ??= { ca: readFileSync(join(dataDir, 'tls', 'ca.pem')), cert: readFileSync(join(dataDir, 'tls', 'cert.pem')), key: readFileSync(join(dataDir, 'tls', 'key.pem')) }
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body)
-    const req = https.request({ host: MANAGER_ADDR, port: PORT, method, path: `/v1.47${path}`, agent, ...tlsOpts, servername: MANAGER_ADDR, headers: data ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) } : {} }, (res) => {
+    const req = https.request({ host: MANAGER_ADDR, port: PORT, method, path: `/v1.47${path}`, agent, ...tlsOpts, headers: data ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) } : {} }, (res) => {
       const chunks = []
       res.on('data', (c) => chunks.push(c))
       res.on('end', () => {
@@ -215,14 +224,13 @@ async function main() {
   recordLists(lists.times, 'converging', '')
 
   await sleep(10_000)
-  const idleStart = Date.now()
+  const quietStart = Date.now()
+  await sleep(15_000)
+  const idleQuiet = usage(quietStart, Date.now())
   const idleLists = listLoop(10)
   await idleLists.done
-  const idleMid = Date.now()
-  await sleep(Math.max(0, 20_000 - (idleMid - idleStart)))
-  const idleQuiet = usage(idleMid, Date.now())
   recordLists(idleLists.times, 'idle', '')
-  record(`manager idle after convergence (${TASKS} tasks): CPU / RSS`, `${fmt(idleQuiet.meanCpu, 1)} / ${fmt(idleQuiet.rss, 0)}`, '% of a core / MiB')
+  record(`manager idle after convergence (${TASKS} tasks, 15 s, no command): CPU / RSS`, `${fmt(idleQuiet.meanCpu, 1)} / ${fmt(idleQuiet.rss, 0)}`, '% of a core / MiB')
 
   if (!flag('skip-kill') && NODES >= 10) {
     const victims = Array.from({ length: Math.floor(NODES / 10) }, (_, i) => 1 + i * 10 % (NODES - 1))
@@ -264,6 +272,9 @@ async function main() {
   clearInterval(sampler)
   const hs = await ask({ cmd: 'stats' })
   log(`hollow engines: ${JSON.stringify(hs)}`)
+}
+
+function printResults() {
   process.stdout.write(`\n## ${NODES} nodes, ${SERVICES} services, ${TASKS} tasks, store ${STORE === 'sqlite' ? 'SQLite' : 'etcd'}\n\n| figure | value | unit |\n|---|---:|---|\n`)
   for (const r of results) process.stdout.write(`| ${r.figure} | ${r.value} | ${r.unit} |\n`)
 }
@@ -277,4 +288,4 @@ async function cleanup() {
   if (!flag('keep')) rmSync(dataDir, { recursive: true, force: true })
 }
 
-main().then(cleanup, async (err) => { log(`failed: ${err.stack ?? err.message}`); await cleanup(); process.exitCode = 1 })
+main().then(async () => { printResults(); await cleanup() }, async (err) => { log(`failed: ${err.stack ?? err.message}`); printResults(); await cleanup(); process.exitCode = 1 })
