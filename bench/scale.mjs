@@ -35,6 +35,8 @@ const HEARTBEAT = opt('heartbeat', '5s')
 const TIMEOUT_S = Number(opt('timeout', 600))
 const UPDATE_TASKS = Number(opt('update-tasks', 1000))
 const MANAGER_ADDR = `127.${BASE}.255.1`
+// Another build of tsw to measure (e.g. a copy of bin/ and dist/ of an older commit): TSW_BIN=path/to/bin/run.js.
+const TSW_BIN = process.env.TSW_BIN || join(repo, 'bin', 'run.js')
 const t0 = Date.now()
 const log = (msg) => process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${msg}\n`)
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
@@ -55,7 +57,7 @@ const env = { ...process.env, TSW_DATA_DIR: dataDir, TSW_INSECURE_OK: '1', TSW_H
 function tsw(args, { quiet = false } = {}) {
   const start = process.hrtime.bigint()
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [join(repo, 'bin', 'run.js'), ...args], { env, maxBuffer: 512 << 20 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [TSW_BIN, ...args], { env, maxBuffer: 512 << 20 }, (err, stdout, stderr) => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6
       if (err) { if (!quiet) log(`tsw ${args.slice(0, 3).join(' ')} failed: ${stderr.trim().split('\n').slice(-2).join(' | ')}`); reject(Object.assign(err, { ms, stderr })) } else resolve({ stdout, ms })
     })
