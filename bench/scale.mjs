@@ -290,4 +290,6 @@ async function cleanup() {
   if (!flag('keep')) rmSync(dataDir, { recursive: true, force: true })
 }
 
-main().then(async () => { printResults(); await cleanup() }, async (err) => { log(`failed: ${err.stack ?? err.message}`); printResults(); await cleanup(); process.exitCode = 1 })
+// Exits once cleaned up: open keep-alive sockets and the IPC channel would keep it alive.
+main().then(async () => { printResults(); await cleanup(); process.exit(0) },
+  async (err) => { log(`failed: ${err.stack ?? err.message}`); printResults(); await cleanup(); process.exit(1) })
