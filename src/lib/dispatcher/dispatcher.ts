@@ -3,11 +3,13 @@
 // (its Description is read afresh, the engine may have been upgraded).
 import { describeEngine, type StoredEngine } from '../engine/record.js'
 import { pingEngine, probeEngine } from '../engine/index.js'
+import { UnavailableError } from '../errors/index.js'
 import { modify, type Store } from '../store/index.js'
 import type { Node } from '../types/index.js'
 import type { EnginePool } from '../engine/pool.js'
 import { runPaced } from '../engine/pacing.js'
 import { Heartbeat } from './heartbeat.js'
+import { StallWatch } from './stall.js'
 
 /** Heartbeats in flight at once, at most (a cut-off engine holds its turn until its deadline). */
 export const MAX_BEATS = 256
@@ -25,6 +27,8 @@ export class Dispatcher {
   private readonly beats = new Map<string, Heartbeat>()
   private readonly inFlight = new Set<string>()
   private readonly queued = new Set<string>()
+  private readonly stalls = new StallWatch()
+  private stallLoggedAt = 0
   private timer?: NodeJS.Timeout
   private stopped = false
 
@@ -32,6 +36,7 @@ export class Dispatcher {
 
   /** Starts beating: one round now, then one every period, each spread over the period (pacing.ts). */
   start(): void {
+    this.stalls.start()
     const round = () => {
       if (this.stopped) return
       this.round(Math.floor(this.opts.periodMs * SPREAD)).catch((err: Error) => this.opts.log(`dispatcher: ${err.message}`))
@@ -43,6 +48,7 @@ export class Dispatcher {
   stop(): void {
     this.stopped = true
     clearTimeout(this.timer)
+    this.stalls.stop()
   }
 
   /**
@@ -99,6 +105,7 @@ export class Dispatcher {
     try {
       const node = await store.get<Node>('node', engine.ID)
       if (!node) return false
+      const askedAt = Date.now()
       try {
         const conn = await engines.get(engine.ID, engine.Ref)
         await pingEngine(conn, timeout)
@@ -112,6 +119,14 @@ export class Dispatcher {
         return true
       } catch (err) {
         engines.drop(engine.ID)
+        // A deadline missed while the manager itself was stalled is not the node's miss (a refused connection still is).
+        if (err instanceof UnavailableError && /no answer within/.test(err.message) && this.stalls.stalledSince(askedAt)) {
+          if (Date.now() - this.stallLoggedAt > 10_000) {
+            this.stallLoggedAt = Date.now()
+            log(`dispatcher: heartbeats not answered in time while the manager itself was stalled are not counted as misses (node ${node.Description.Hostname}, …)`)
+          }
+          return false
+        }
         if (!hb.miss(node.Status.State)) return false
         const message = `heartbeat failure: ${(err as Error).message}`
         await modify<Node>(store, 'node', node.ID, (n) => {
