@@ -33,7 +33,7 @@ export interface ExecutorOptions {
 
 /** Engines reconciled at once, at most, and a second, at most (the safety-net sweep of thousands of engines takes longer than its period). */
 export const MAX_RECONCILES = 16
-export const RECONCILE_PER_S = 250
+export const RECONCILE_PER_S = 50
 /** Task starts and stops in flight at once, over every engine (each engine also has its own bound, runner.ts). */
 export const MAX_TASK_WORK = 256
 

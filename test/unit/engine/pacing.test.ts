@@ -92,5 +92,6 @@ describe('sweepPeriodMs', () => {
     expect(sweepPeriodMs(3, 5000, 250)).toBe(5000)
     expect(sweepPeriodMs(1000, 5000, 250)).toBe(5000)
     expect(sweepPeriodMs(5000, 5000, 250)).toBe(20_000)
+    expect(sweepPeriodMs(1000, 5000, 50)).toBe(20_000)
   })
 })
