@@ -314,8 +314,11 @@ export class Executor {
     const containers = await runner.listTaskContainers()
     const seen = new Set<string>()
     for (const c of containers) {
-      // A task made after the snapshot was read (its container started since) is not in it: ask the store.
-      const task = byId.get(c.taskId) ?? await this.opts.store.get<Task>('task', c.taskId)
+      // The snapshot was read at the sweep's start, up to a sweep period ago: a task made or placed
+      // since (its container started meanwhile) is missing or unplaced in it. Ask the store before
+      // taking a container for stale.
+      let task = byId.get(c.taskId)
+      if (!task || task.NodeID !== node.ID || task.DesiredState !== 'running') task = await this.opts.store.get<Task>('task', c.taskId)
       if (task && this.inFlight.has(task.ID)) continue
       seen.add(c.taskId)
       const running = c.state === 'running'
