@@ -27,7 +27,7 @@ export class Dispatcher {
   private readonly beats = new Map<string, Heartbeat>()
   private readonly inFlight = new Set<string>()
   private readonly queued = new Set<string>()
-  private readonly stalls = new StallWatch()
+  private readonly stalls = new StallWatch(100, 1000)
   private stallLoggedAt = 0
   private timer?: NodeJS.Timeout
   private stopped = false
@@ -119,8 +119,8 @@ export class Dispatcher {
         return true
       } catch (err) {
         engines.drop(engine.ID)
-        // A deadline missed while the manager itself was stalled is not the node's miss (a refused connection still is).
-        if (err instanceof UnavailableError && /no answer within/.test(err.message) && this.stalls.stalledSince(askedAt)) {
+        // A deadline missed while the manager itself was stalled is not the node's miss (a refused connection still is), once in a row.
+        if (err instanceof UnavailableError && /no answer within/.test(err.message) && this.stalls.stalledSince(askedAt) && hb.excuse()) {
           if (Date.now() - this.stallLoggedAt > 10_000) {
             this.stallLoggedAt = Date.now()
             log(`dispatcher: heartbeats not answered in time while the manager itself was stalled are not counted as misses (node ${node.Description.Hostname}, …)`)

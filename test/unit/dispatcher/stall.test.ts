@@ -1,6 +1,7 @@
 // A manager whose own event loop stalled (CPU starved, a long pass) must not count the
 // heartbeat deadlines that passed meanwhile as the nodes' misses: StallWatch says when.
 import { describe, expect, it } from 'vitest'
+import { Heartbeat } from '../../../src/lib/dispatcher/heartbeat.js'
 import { StallWatch } from '../../../src/lib/dispatcher/stall.js'
 
 describe('StallWatch', () => {
@@ -25,5 +26,19 @@ describe('StallWatch', () => {
     w.stop()
     for (let i = 0; i < 50; i++) { t += 400; w.tick() }
     expect(w.stalledSince(0)).toBe(false)
+  })
+})
+
+describe('Heartbeat.excuse', () => {
+  it('excuses a miss once in a row: a node really gone is down one beat later at most', () => {
+    const hb = new Heartbeat()
+    expect(hb.excuse()).toBe(true) // stalled: not counted
+    expect(hb.excuse()).toBe(false) // stalled again: this one counts
+    expect(hb.miss('ready')).toBe(false)
+    expect(hb.excuse()).toBe(true)
+    expect(hb.excuse()).toBe(false)
+    expect(hb.miss('ready')).toBe(true) // two counted misses: down
+    hb.ok('down')
+    expect(hb.excuse()).toBe(true) // an answer starts over
   })
 })
