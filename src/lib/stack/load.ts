@@ -46,8 +46,8 @@ function parseYaml(src: ComposeSource): Dict {
   return value as Dict
 }
 
-function checkVersion(dict: Dict, file: string): string {
-  if (dict.version === undefined) return DEFAULT_VERSION
+function checkVersion(dict: Dict, file: string): string | undefined {
+  if (dict.version === undefined) return undefined
   const v = String(dict.version)
   if (!/^3(\.\d+)?$/.test(v)) throw new InvalidArgumentError(`${file}: unsupported Compose file version: ${v}: docker stack deploy (and tsw) read version 3 files`)
   return v === '3' ? DEFAULT_VERSION : v
@@ -68,9 +68,11 @@ export function loadCompose(sources: ComposeSource[], lookup: Lookup | undefined
   let version: string | undefined
   for (const src of sources) {
     const raw = parseYaml(src)
-    const v = checkVersion(raw, src.name)
-    if (version && v !== version) throw new InvalidArgumentError(`version mismatched between two composefiles : ${version} and ${v}`)
-    version = v
+    // Unlike docker, a file without a version (an override file, often) takes the others'.
+    const given = checkVersion(raw, src.name)
+    if (version && given && given !== version) throw new InvalidArgumentError(`version mismatched between two composefiles : ${version} and ${given}`)
+    version ??= given
+    const v = version ?? DEFAULT_VERSION
     checkForbidden(raw, src.name)
     let dict: Dict
     try {
@@ -91,7 +93,7 @@ export function loadCompose(sources: ComposeSource[], lookup: Lookup | undefined
       configs: section('configs', (n, k) => normalizeTopLevel(n, k, dir)),
     })
   }
-  return { config: mergeConfigs(configs), warnings: warningsFor(dicts) }
+  return { config: { ...mergeConfigs(configs), version: version ?? DEFAULT_VERSION }, warnings: warningsFor(dicts) }
 }
 
 /** docker's warnings for keys stack deploy ignores, over every file. */

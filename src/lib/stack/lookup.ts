@@ -1,6 +1,6 @@
 // A stack's objects as the manager lists them, by the namespace label: what
 // stack ls/services/ps/rm and deploy read (docker/cli's getStackServices …).
-import type { ManagerClient } from '../client/client.js'
+import { ApiError, type ManagerClient } from '../client/client.js'
 import type { Labels, Network, Service, Task } from '../types/index.js'
 import { LABEL_NAMESPACE, stackFilter } from './names.js'
 
@@ -20,9 +20,14 @@ export function stackNetworks(client: Pick<StackClient, 'get'>, stack: string): 
   return client.get<Network[]>('/networks', { query: { filters: stackFilter(stack) } })
 }
 
-/** The stack's secrets or configs. */
-export function stackObjects(client: Pick<StackClient, 'get'>, kind: 'secret' | 'config', stack: string): Promise<SwarmObject[]> {
-  return client.get<SwarmObject[]>(`/${kind}s`, { query: { filters: stackFilter(stack) } })
+/** The stack's secrets or configs (none from a manager that has no /secrets or /configs). */
+export async function stackObjects(client: Pick<StackClient, 'get'>, kind: 'secret' | 'config', stack: string): Promise<SwarmObject[]> {
+  try {
+    return await client.get<SwarmObject[]>(`/${kind}s`, { query: { filters: stackFilter(stack) } })
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return []
+    throw err
+  }
 }
 
 /** The stack's tasks (the manager matches the label against each task's service). */
