@@ -4,7 +4,7 @@
 // schema and normalized; then the files are merged in order.
 import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { parseDocument } from 'yaml'
+import { parseDocument, type ScalarTag } from 'yaml'
 import { InvalidArgumentError } from '../errors/index.js'
 import { castTree } from './casts.js'
 import { interpolateTree, type Lookup } from './interpolate.js'
@@ -37,8 +37,14 @@ export function readSources(files: string[], stdin: () => string = () => readFil
   })
 }
 
+/** 0440 is octal, as Go's YAML reads it (file modes of secrets and configs): YAML 1.2 alone would make it 440. */
+const GO_OCTAL: ScalarTag = {
+  tag: 'tag:yaml.org,2002:int', default: true, format: 'OCT', test: /^0[0-7]+$/,
+  identify: (v) => typeof v === 'number', resolve: (s) => parseInt(s, 8),
+}
+
 function parseYaml(src: ComposeSource): Dict {
-  const doc = parseDocument(src.text, { merge: true, prettyErrors: false })
+  const doc = parseDocument(src.text, { merge: true, prettyErrors: false, customTags: (tags) => [GO_OCTAL, ...tags] })
   if (doc.errors.length) throw new InvalidArgumentError(`${src.name}: yaml: ${doc.errors[0].message.split('\n')[0]}`)
   const value = doc.toJS({ maxAliasCount: 1000 }) as unknown
   if (value === null || value === undefined) throw new InvalidArgumentError(`${src.name}: empty compose file`)
