@@ -30,6 +30,7 @@ export async function removeStack(client: StackClient, stack: string, opts: Remo
   for (const s of byName(services, (x) => x.Spec.Name)) await remove('service', s.Spec.Name, `/services/${s.ID}`)
   for (const s of byName<SwarmObject>(secrets, (x) => x.Spec.Name)) await remove('secret', s.Spec.Name, `/secrets/${s.ID}`)
   for (const c of byName<SwarmObject>(configs, (x) => x.Spec.Name)) await remove('config', c.Spec.Name, `/configs/${c.ID}`)
-  for (const n of byName(networks, (x) => x.Name)) await remove('network', n.Name, `/networks/${n.ID}`)
+  // GET /networks spells the ID `Id`, as docker does.
+  for (const n of byName(networks, (x) => x.Name)) await remove('network', n.Name, `/networks/${n.Id ?? n.ID}`)
   return failed ? 'failed' : 'removed'
 }

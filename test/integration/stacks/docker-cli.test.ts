@@ -92,7 +92,8 @@ describe('docker stack commands against the manager', () => {
     expect(tswAgain.code, tswAgain.stderr).toBe(0)
     expect((await docker('service', 'ls', '-q', '--filter', 'label=com.docker.stack.namespace=dapp')).stdout).toBe(before)
     for (const name of ['dapp_web', 'dapp_worker']) {
-      expect(JSON.parse((await docker('service', 'inspect', name)).stdout)[0].UpdateStatus, name).toBeUndefined()
+      const s = JSON.parse((await docker('service', 'inspect', name)).stdout)[0]
+      expect(s.UpdateStatus, JSON.stringify([name, s.PreviousSpec?.TaskTemplate, s.Spec.TaskTemplate])).toBeUndefined()
     }
     expect((await Promise.all([1, 2, 3].map((i) => swarm.containers(i, 'dapp_web')))).flat().sort()).toEqual(containers)
   })
