@@ -13,6 +13,6 @@ export default class StackConfig extends BaseCommand {
     const { flags } = await this.parse(StackConfig)
     const lookup = flags['skip-interpolation'] ? undefined : (k: string) => process.env[k]
     const { config } = loadCompose(readSources(flags['compose-file']), lookup)
-    this.out(renderConfig(config))
+    this.out(renderConfig(config, lookup))
   }
 }

@@ -130,3 +130,16 @@ configs:
     expect(planError('services:\n  web:\n    image: x\nnetworks:\n  default:\n    driver: bridge\n')).toMatch(/^networks.default.driver: tsw's stack networks are overlay networks, not bridge/)
   })
 })
+
+describe('stack config', () => {
+  it('prints the merged, interpolated file with each environment resolved', async () => {
+    const { renderConfig } = await import('../../../src/lib/stack/render.js')
+    const { config } = loadCompose([fixture('voting.yml'), fixture('voting.prod.yml')], lookup, FIXTURES)
+    const out = renderConfig(config, lookup)
+    expect(out.startsWith('version: "3.8"\nservices:\n  web:\n')).toBe(true)
+    expect(out).toContain('    image: example/web:2.0\n')
+    expect(out).toContain('      SECRET_FROM_CLI: s3\n')
+    expect(out).toContain('      LOG_LEVEL: info\n')
+    expect(out).toContain('  cache:\n    image: redis:7\n')
+  })
+})

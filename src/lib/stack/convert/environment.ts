@@ -27,8 +27,8 @@ export function readEnvFile(path: string, where: string): Record<string, string 
   return out
 }
 
-/** The container's Env for a service (undefined when empty). */
-export function environment(svc: ComposeService, lookup: Lookup, where: string): string[] | undefined {
+/** A service's variables as docker's loader resolves them: env_file, then environment, empty ones from the CLI. */
+export function resolvedEnvironment(svc: ComposeService, lookup: Lookup, where: string): Record<string, string | null> {
   const env: Record<string, string | null> = {}
   const update = (vars: Record<string, string | null>) => {
     for (const [k, v] of Object.entries(vars)) {
@@ -38,6 +38,11 @@ export function environment(svc: ComposeService, lookup: Lookup, where: string):
   }
   for (const f of svc.env_file ?? []) update(readEnvFile(f, where))
   update(svc.environment ?? {})
-  const out = Object.entries(env).map(([k, v]) => (v === null ? k : `${k}=${v}`)).sort()
+  return env
+}
+
+/** The container's Env for a service (undefined when empty). */
+export function environment(svc: ComposeService, lookup: Lookup, where: string): string[] | undefined {
+  const out = Object.entries(resolvedEnvironment(svc, lookup, where)).map(([k, v]) => (v === null ? k : `${k}=${v}`)).sort()
   return out.length ? out : undefined
 }
