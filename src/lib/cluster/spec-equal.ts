@@ -1,5 +1,6 @@
 // Whether two parts of a service spec mean the same: key order, null or
-// absent values, and empty objects or lists do not count. Different clients
+// absent values, zero values (false, 0, "": unset, as in swarmkit's protobuf
+// specs; Init excepted, a pointer there), and empty objects or lists do not count. Different clients
 // (docker stack deploy, tsw stack deploy, docker service update) write the same
 // spec with such differences; an update that changes nothing must not roll the tasks.
 
@@ -11,15 +12,16 @@ function canonical(v: unknown): unknown {
   if (v && typeof v === 'object') {
     const out: Record<string, unknown> = {}
     for (const k of Object.keys(v).sort()) {
-      const c = canonical((v as Record<string, unknown>)[k])
+      const raw = (v as Record<string, unknown>)[k]
+      const c = k === 'Init' && typeof raw === 'boolean' ? raw : canonical(raw)
       if (c !== undefined) out[k] = c
     }
     return Object.keys(out).length ? out : undefined
   }
-  return v === null ? undefined : v
+  return v === null || v === false || v === 0 || v === '' ? undefined : v
 }
 
-/** Whether `a` and `b` are the same spec but for key order, nulls and empty objects or lists. */
+/** Whether `a` and `b` are the same spec but for key order, nulls, zero values and empty objects or lists. */
 export function sameSpec(a: unknown, b: unknown): boolean {
   return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b))
 }

@@ -121,7 +121,12 @@ export async function deployStack(client: StackClient, plan: StackPlan, opts: De
     }
     opts.out(`Updating service ${spec.Name} (id: ${current.ID})`)
     // An image unchanged in the file keeps what the service runs (a digest a docker CLI deploy pinned).
-    if (current.Spec.Labels?.[LABEL_IMAGE] === spec.TaskTemplate.ContainerSpec.Image) spec.TaskTemplate.ContainerSpec.Image = current.Spec.TaskTemplate.ContainerSpec.Image
+    // With it go the platforms that query found (docker sets Placement.Platforms from the registry).
+    if (current.Spec.Labels?.[LABEL_IMAGE] === spec.TaskTemplate.ContainerSpec.Image) {
+      spec.TaskTemplate.ContainerSpec.Image = current.Spec.TaskTemplate.ContainerSpec.Image
+      const platforms = current.Spec.TaskTemplate.Placement?.Platforms
+      if (platforms?.length) spec.TaskTemplate.Placement = { ...spec.TaskTemplate.Placement, Platforms: platforms }
+    }
     // Stack deploy has no --force: keep the service's ForceUpdate so its tasks are not replaced for nothing.
     if (current.Spec.TaskTemplate.ForceUpdate !== undefined) spec.TaskTemplate.ForceUpdate = current.Spec.TaskTemplate.ForceUpdate
     const res = await client.post<{ Warnings?: string[] | null } | undefined>(`/services/${current.ID}/update`, { query: { version: current.Version.Index }, body: spec })

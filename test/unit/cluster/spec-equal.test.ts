@@ -10,11 +10,12 @@ describe('sameSpec', () => {
     expect(sameSpec(undefined, [])).toBe(true)
   })
 
-  it('sees a changed value, a changed list order, and an added value', () => {
+  it('sees a changed value, a changed list order and an added value, but not a zero value (Init excepted)', () => {
     const a = { ContainerSpec: { Image: 'busybox', Env: ['A=1', 'B=2'] } }
     expect(sameSpec(a, { ContainerSpec: { Image: 'busybox:2', Env: ['A=1', 'B=2'] } })).toBe(false)
     expect(sameSpec(a, { ContainerSpec: { Image: 'busybox', Env: ['B=2', 'A=1'] } })).toBe(false)
     expect(sameSpec(a, { ContainerSpec: { Image: 'busybox', Env: ['A=1', 'B=2'], ReadOnly: true } })).toBe(false)
-    expect(sameSpec(a, { ContainerSpec: { Image: 'busybox', Env: ['A=1', 'B=2'], ReadOnly: false } })).toBe(false)
+    expect(sameSpec(a, { ContainerSpec: { Image: 'busybox', Env: ['A=1', 'B=2'], ReadOnly: false, Privileges: { NoNewPrivileges: false } }, ForceUpdate: 0 })).toBe(true)
+    expect(sameSpec(a, { ContainerSpec: { Image: 'busybox', Env: ['A=1', 'B=2'], Init: false } })).toBe(false)
   })
 })

@@ -34,7 +34,7 @@ function fakeManager(services: Service[], networks: Array<{ Name: string }> = []
 
 const existing = (name: string, image: string, pinned: string, force?: number): Service => ({
   ID: `id-${name}`, Version: { Index: 7 }, CreatedAt: '', UpdatedAt: '',
-  Spec: { Name: name, Labels: { 'com.docker.stack.namespace': 'app', 'com.docker.stack.image': image }, TaskTemplate: { ContainerSpec: { Image: pinned }, ...(force ? { ForceUpdate: force } : {}) } },
+  Spec: { Name: name, Labels: { 'com.docker.stack.namespace': 'app', 'com.docker.stack.image': image }, TaskTemplate: { ContainerSpec: { Image: pinned }, Placement: { Platforms: [{ Architecture: 'amd64', OS: 'linux' }] }, ...(force ? { ForceUpdate: force } : {}) } },
 })
 
 describe('deployStack', () => {
@@ -47,7 +47,7 @@ describe('deployStack', () => {
     expect(ids).toEqual(['new-id', 'new-id'])
   })
 
-  it('updates existing services at their version, keeping a pinned image and ForceUpdate; --prune removes the others', async () => {
+  it('updates existing services at their version, keeping a pinned image (and its platforms) and ForceUpdate; --prune removes the others', async () => {
     const { client, calls, bodies } = fakeManager(
       [existing('app_web', 'web:1', 'web:1@sha256:abc', 3), existing('app_old', 'old:1', 'old:1')],
       [{ Name: 'app_default' }],
@@ -59,6 +59,7 @@ describe('deployStack', () => {
     const spec = bodies['/services/id-app_web/update'] as Service['Spec']
     expect(spec.TaskTemplate.ContainerSpec.Image).toBe('web:1@sha256:abc')
     expect(spec.TaskTemplate.ForceUpdate).toBe(3)
+    expect(spec.TaskTemplate.Placement).toEqual({ Platforms: [{ Architecture: 'amd64', OS: 'linux' }] })
   })
 
   it('a changed image in the file is sent as written', async () => {
