@@ -28,11 +28,6 @@ export const FORBIDDEN: Record<string, string> = {
 
 /** Keys docker deploys but tsw's service spec has no field for: refused, so nothing is silently dropped. */
 export const NOT_HONOURED: Record<string, string> = {
-  dns: 'tsw gives tasks on overlay networks the managers as DNS servers and has no per-service DNS configuration',
-  dns_search: 'tsw has no per-service DNS configuration',
-  dns_opt: 'tsw has no per-service DNS configuration',
-  extra_hosts: 'tsw\'s service spec has no extra hosts',
-  stdin_open: 'tsw\'s service spec has no open stdin',
   credential_spec: 'credential specs are for Windows containers',
   isolation: 'isolation modes are for Windows containers',
 }

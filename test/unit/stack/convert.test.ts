@@ -85,6 +85,14 @@ describe('converting a stack', () => {
     expect(c.Ulimits).toEqual([{ Name: 'nofile', Soft: 20000, Hard: 40000 }, { Name: 'nproc', Soft: 65535, Hard: 65535 }])
   })
 
+  it('converts dns, extra_hosts and stdin_open as docker does', () => {
+    const q = planText('services:\n  web:\n    image: x\n    dns: 10.0.0.2\n    dns_search: [corp.example]\n    extra_hosts: ["db.local:10.1.2.3", "cache:10.1.2.4"]\n    stdin_open: true\n')
+    const c = q.services[0].TaskTemplate.ContainerSpec
+    expect(c.DNSConfig).toEqual({ Nameservers: ['10.0.0.2'], Search: ['corp.example'] })
+    expect(c.Hosts).toEqual(['10.1.2.3 db.local', '10.1.2.4 cache'])
+    expect(c.OpenStdin).toBe(true)
+  })
+
   it('a service without networks joins STACK_default; external networks are checked, not created', () => {
     const q = planText('services:\n  a:\n    image: x\n  b:\n    image: x\n    networks: [shared]\nnetworks:\n  shared:\n    external: true\n    name: corp-net\n')
     expect(q.networks.map((n) => n.name)).toEqual(['vote_default'])
@@ -123,7 +131,7 @@ configs:
     expect(planError('services:\n  web:\n    image: x\n    secrets: [nope]\n')).toBe('services.web.secrets: undefined secret "nope": declare it under the top-level secrets key')
     expect(planError('services:\n  web:\n    image: x\nsecrets:\n  s: {file: ./missing.txt}\n')).toBe(`secrets.s.file: open ${join(FIXTURES, 'missing.txt')}: no such file or directory`)
     expect(planError('services:\n  web:\n    build: .\n')).toMatch(/^services.web: image is required/)
-    expect(planError('services:\n  web:\n    image: x\n    dns: 8.8.8.8\n')).toMatch(/^services.web.dns: tsw cannot deploy this option/)
+    expect(planError('services:\n  web:\n    image: x\n    isolation: hyperv\n')).toMatch(/^services.web.isolation: tsw cannot deploy this option/)
     expect(planError('services:\n  web:\n    image: x\n    deploy: {mode: global, replicas: 2}\n')).toBe('services.web.deploy: replicas can only be used with replicated or replicated-job mode')
     expect(planError('services:\n  web:\n    image: x\n    deploy: {mode: replicated-job}\n')).toMatch(/tsw does not run replicated-job services/)
     expect(planError('services:\n  web:\n    image: x\n    stop_grace_period: soon\n')).toMatch(/^services.web.stop_grace_period: invalid duration "soon"/)

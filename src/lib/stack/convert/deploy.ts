@@ -18,15 +18,16 @@ export function serviceMode(deploy: Dict, where: string): ServiceMode {
 
 function resourceSet(r: Dict | undefined, where: string): ResourceSet | undefined {
   if (!r) return undefined
-  if (r.pids !== undefined || r.generic_resources !== undefined || r.devices !== undefined) {
-    const key = r.pids !== undefined ? 'pids' : r.generic_resources !== undefined ? 'generic_resources' : 'devices'
-    throw new InvalidArgumentError(`${where}.${key}: tsw's service resources are cpus and memory only`)
+  if (r.generic_resources !== undefined || r.devices !== undefined) {
+    const key = r.generic_resources !== undefined ? 'generic_resources' : 'devices'
+    throw new InvalidArgumentError(`${where}.${key}: tsw's stacks take cpus, memory and pids`)
   }
   const out: ResourceSet = {}
   const cpus = nanoCpus(r.cpus, `${where}.cpus`)
   const memory = bytes(r.memory, `${where}.memory`)
   if (cpus !== undefined) out.NanoCPUs = cpus
   if (memory !== undefined) out.MemoryBytes = memory
+  if (r.pids !== undefined) out.Pids = r.pids as number
   return out
 }
 

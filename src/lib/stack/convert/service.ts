@@ -21,7 +21,7 @@ export type SecretRef = { File: ObjectRef['File']; SecretID: string; SecretName:
 export type ConfigRef = { File: ObjectRef['File']; ConfigID: string; ConfigName: string }
 
 /** A ContainerSpec with the secrets and configs docker's API carries. */
-export type StackContainerSpec = ContainerSpec & { Secrets?: SecretRef[]; Configs?: ConfigRef[] }
+export type StackContainerSpec = Omit<ContainerSpec, 'Secrets' | 'Configs'> & { Secrets?: SecretRef[]; Configs?: ConfigRef[] }
 
 function words(v: unknown, where: string): string[] | undefined {
   if (v === undefined || v === null) return undefined
@@ -56,6 +56,22 @@ function ulimits(u: Dict | undefined): Ulimit[] | undefined {
     const v = u[name]
     return typeof v === 'number' ? { Name: name, Soft: v, Hard: v } : { Name: name, Soft: (v as Ulimit & { soft: number }).soft, Hard: (v as { hard: number }).hard }
   })
+}
+
+/** extra_hosts ("host:ip" or a mapping) → swarm's "ip host" lines, as docker's convertExtraHosts. */
+function extraHosts(v: unknown): string[] | undefined {
+  if (v === undefined || v === null) return undefined
+  const entries = Array.isArray(v) ? v.map(String) : Object.entries(v as Dict).map(([h, ip]) => `${h}:${String(ip)}`)
+  const out = entries.map((e) => e.split(/[:=](.*)/s)).filter((p) => p.length > 1 && p[1] !== undefined).map(([host, ip]) => `${ip} ${host}`)
+  return out.length ? out : undefined
+}
+
+/** dns, dns_search, dns_opt → DNSConfig (undefined when none). */
+function dnsConfig(svc: ComposeService): StackContainerSpec['DNSConfig'] {
+  const list = (v: unknown) => (v === undefined || v === null ? [] : Array.isArray(v) ? v.map(String) : [String(v)])
+  const [ns, search, opts] = [list(svc.dns), list(svc.dns_search), list(svc.dns_opt)]
+  if (!ns.length && !search.length && !opts.length) return undefined
+  return { ...(ns.length ? { Nameservers: ns } : {}), ...(search.length ? { Search: search } : {}), ...(opts.length ? { Options: opts } : {}) }
 }
 
 /** Ports → EndpointSpec, sorted by published port as docker's convertEndpointSpec. */
@@ -98,6 +114,9 @@ export function serviceSpec(stack: string, name: string, svc: ComposeService, co
   if (caps.add.length) c.CapabilityAdd = caps.add
   if (caps.drop.length) c.CapabilityDrop = caps.drop
   set('Ulimits', ulimits(svc.ulimits as Dict | undefined))
+  set('Hosts', extraHosts(svc.extra_hosts))
+  set('DNSConfig', dnsConfig(svc))
+  if (svc.stdin_open) c.OpenStdin = true
   if (secrets.length) c.Secrets = secrets
   if (configs.length) c.Configs = configs
   const logging = svc.logging as { driver?: string; options?: Record<string, unknown> } | undefined
