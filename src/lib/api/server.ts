@@ -57,6 +57,12 @@ export const SERVER_LIMITS = {
   /** Open connections in all, and from one address. */
   maxConnections: 2048,
   maxConnectionsPerAddress: 256,
+  /**
+   * An idle kept-alive connection, before the server closes it: longer than Go's 90 s idle
+   * timeout, so the docker CLI always closes first. With Node's 5 s a POST sent as the server
+   * closed was reset (docker stack deploy creates a service after a slower registry query).
+   */
+  keepAliveTimeoutMs: 100_000,
 }
 
 /** An HTTPS server answering the Engine API through `router`. */
@@ -97,6 +103,7 @@ export function createApiServer(
     },
   )
   server.maxConnections = SERVER_LIMITS.maxConnections
+  server.keepAliveTimeout = SERVER_LIMITS.keepAliveTimeoutMs
   capPerAddress(server, SERVER_LIMITS.maxConnectionsPerAddress)
   return server
 }

@@ -12,6 +12,7 @@ import { ensureIngress } from './networks.js'
 import { checkPort, show } from './port-checks.js'
 import { checkSpecFields } from './spec-fields.js'
 import { assignPorts, resolveSpecNetworks } from './service-endpoint.js'
+import { sameSpec } from './spec-equal.js'
 
 export const SERVICE_FILTERS = ['id', 'name', 'label', 'mode']
 const NAME_RE = /^[a-zA-Z0-9](?:[a-zA-Z0-9-_.]*[a-zA-Z0-9])?$/
@@ -109,8 +110,9 @@ export async function updateService(store: Store, service: Service, version: num
   resolveSpecNetworks(next, networks)
   const ports = assignPorts(next, services.filter((s) => s.ID !== service.ID), service.Endpoint?.Ports)
   if (publishesIngress({ Spec: next })) await ensureIngress(store)
-  const changed = JSON.stringify(next.TaskTemplate) !== JSON.stringify(service.Spec.TaskTemplate) ||
-    JSON.stringify(next.EndpointSpec?.Ports ?? []) !== JSON.stringify(service.Spec.EndpointSpec?.Ports ?? [])
+  const changed = !sameSpec(next.TaskTemplate, service.Spec.TaskTemplate) || !sameSpec(next.EndpointSpec?.Ports, service.Spec.EndpointSpec?.Ports)
+  // The same task spec written differently keeps the stored text: the tasks compare against it.
+  if (!changed) next = { ...next, TaskTemplate: service.Spec.TaskTemplate }
   const now = new Date().toISOString()
   const updated: Service = {
     ...service,

@@ -26,5 +26,6 @@ export function filterTasks(tasks: Task[], filters: Filters, services: Service[]
     any('node', (v) => !!t.NodeID && nodeIds(v).includes(t.NodeID)) &&
     any('desired-state', (v) => t.DesiredState === v || (v === 'running' && t.DesiredState === 'ready')) &&
     any('_up-to-date', (v) => (v === 'true' || v === '1') === upToDate(t)) &&
-    matchLabels(valuesOf(filters, 'label'), t.Labels))
+    // swarmkit matches a task's `label` filter against its service's labels (docker stack ps relies on it).
+    matchLabels(valuesOf(filters, 'label'), services.find((x) => x.ID === t.ServiceID)?.Spec.Labels))
 }
