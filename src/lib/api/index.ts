@@ -12,6 +12,7 @@ import { caRoutes } from './routes/ca.js'
 import { containerRoutes } from './routes/containers.js'
 import { joinRoutes } from './routes/join.js'
 import { nodeRoutes } from './routes/nodes.js'
+import { secretRoutes } from './routes/secrets.js'
 import { serviceRoutes } from './routes/services.js'
 import { swarmRoutes } from './routes/swarm.js'
 import { systemRoutes } from './routes/system.js'
@@ -32,6 +33,7 @@ export function buildApiServer(ctx: ApiContext, tls: ServerTls): Server {
   containerRoutes(router, ctx)
   networkRoutes(router, ctx)
   caRoutes(router, ctx)
+  secretRoutes(router, ctx)
   const authorize = authorizer(ctx.store)
   const server = createApiServer(tls, router, authorize, {
     must: (method, path, req, caller) => mustForward(ctx, method, path, req, caller),

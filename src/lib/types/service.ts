@@ -1,4 +1,5 @@
 import type { Labels, StoredObject } from './common.js'
+import type { ConfigReference, SecretReference } from './secret.js'
 
 /** Durations in the API are nanoseconds. */
 export type Nanoseconds = number
@@ -51,6 +52,8 @@ export interface ContainerSpec {
   Privileged?: boolean
   /** tsw extension (moby/swarmkit#1244): host devices, "/dev/x[:/dev/y[:rwm]]". */
   Devices?: string[]
+  Secrets?: SecretReference[]
+  Configs?: ConfigReference[]
 }
 
 export interface ResourceSet {
