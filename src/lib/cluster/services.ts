@@ -10,6 +10,7 @@ import { publishesIngress } from '../network/service-networks.js'
 import { ensureIngress } from './networks.js'
 import { checkPort, show } from './port-checks.js'
 import { assignPorts, resolveSpecNetworks } from './service-endpoint.js'
+import { resolveReferences } from '../secrets/refs.js'
 
 export const SERVICE_FILTERS = ['id', 'name', 'label', 'mode']
 const NAME_RE = /^[a-zA-Z0-9](?:[a-zA-Z0-9-_.]*[a-zA-Z0-9])?$/
@@ -81,6 +82,7 @@ export async function createService(store: Store, spec: ServiceSpec): Promise<Se
     throw new ConflictError(`rpc error: code = AlreadyExists desc = name conflicts with an existing object: service ${spec.Name} already exists`)
   }
   resolveSpecNetworks(spec, networks)
+  await resolveReferences(store, spec)
   const ports = assignPorts(spec, services)
   if (publishesIngress({ Spec: spec })) await ensureIngress(store)
   return store.create<Service>('service', {
@@ -102,6 +104,7 @@ export async function updateService(store: Store, service: Service, version: num
   }
   const [services, networks] = await Promise.all([store.list<Service>('service'), store.list<Network>('network')])
   resolveSpecNetworks(next, networks)
+  await resolveReferences(store, next)
   const ports = assignPorts(next, services.filter((s) => s.ID !== service.ID), service.Endpoint?.Ports)
   if (publishesIngress({ Spec: next })) await ensureIngress(store)
   const changed = JSON.stringify(next.TaskTemplate) !== JSON.stringify(service.Spec.TaskTemplate) ||

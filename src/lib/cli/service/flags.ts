@@ -77,6 +77,8 @@ export const createFlags = {
   sysctl: list('Sysctl options'),
   ulimit: list('Ulimit options'),
   device: list('Add a host device to the containers, /dev/src[:/dev/dst][:rwm] (tsw extension)'),
+  secret: list('Specify secrets to expose to the service'),
+  config: list('Specify configurations to expose to the service'),
 }
 
 /** Flags of `service update`. */
@@ -108,6 +110,10 @@ export const updateFlags = {
   'ulimit-rm': list('Remove a ulimit option'),
   'device-add': list('Add a host device, /dev/src[:/dev/dst][:rwm] (tsw extension)'),
   'device-rm': list('Remove a host device by its host path (tsw extension)'),
+  'secret-add': list('Add or update a secret on a service'),
+  'secret-rm': list('Remove a secret'),
+  'config-add': list('Add or update a config file on a service'),
+  'config-rm': list('Remove a configuration file'),
 }
 
 /** Flags of `service rollback`. */
