@@ -3,7 +3,8 @@
 // does (daemon/cluster/helpers.go), list with filters, update labels, and remove
 // unless a service uses it. Errors carry swarmkit's words.
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../errors/index.js'
-import { matchLabels, type Filters } from '../cluster/filters.js'
+import { matchLabels, valuesOf } from '../filters/match.js'
+import type { Filters } from '../filters/parse.js'
 import { newId } from '../identity/index.js'
 import type { Store } from '../store/index.js'
 import type { Secret, SecretSpec, Service } from '../types/index.js'
@@ -69,13 +70,13 @@ export async function resolvePayload(store: Store, kind: PayloadKind, ref: strin
 
 /** swarmkit's ListSecrets: any of names (exact), name (prefix), id (prefix); then every label. */
 export function filterPayloads(all: Secret[], filters: Filters): Secret[] {
-  const names = filters.get('names') ?? []
-  const prefixes = filters.get('name') ?? []
-  const ids = filters.get('id') ?? []
+  const names = valuesOf(filters, 'names')
+  const prefixes = valuesOf(filters, 'name')
+  const ids = valuesOf(filters, 'id')
   const any = names.length + prefixes.length + ids.length > 0
   return all.filter((s) =>
     (!any || names.includes(s.Spec.Name) || prefixes.some((p) => s.Spec.Name.startsWith(p)) || ids.some((p) => s.ID.startsWith(p))) &&
-    matchLabels(s.Spec.Labels, filters.get('label') ?? []))
+    matchLabels(valuesOf(filters, 'label'), s.Spec.Labels))
 }
 
 /** Replaces the labels of `ref` at `version`; anything else changed is refused as swarmkit does. */

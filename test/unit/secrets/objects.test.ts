@@ -1,7 +1,7 @@
 // Secrets and configs against a real (in-memory) store: swarmkit's checks and
 // words, the payload sealed at rest and never shown for secrets.
 import { describe, expect, it } from 'vitest'
-import { parseFilters } from '../../../src/lib/cluster/filters.js'
+import { parseFilters } from '../../../src/lib/filters/parse.js'
 import { SecretBox } from '../../../src/lib/pki/seal.js'
 import {
   createPayload, filterPayloads, openPayload, PAYLOAD_FILTERS, payloadView, removePayload, resolvePayload, updatePayload,

@@ -1,5 +1,6 @@
 // /secrets… and /configs…: create, list, inspect, update (labels), remove.
-import { parseFilters, parseVersion } from '../../cluster/index.js'
+import { parseVersion } from '../../cluster/index.js'
+import { parseFilters } from '../../filters/parse.js'
 import {
   createPayload, filterPayloads, PAYLOAD_FILTERS, payloadView, removePayload, resolvePayload, updatePayload, type PayloadKind,
 } from '../../secrets/index.js'
