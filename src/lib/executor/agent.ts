@@ -10,6 +10,7 @@ import type { EngineConnection } from '../engine/index.js'
 import { modify, Reactor, type Store } from '../store/index.js'
 import { isTerminal, stateIndex, type Node, type Service, type Task, type TaskState } from '../types/index.js'
 import type Dockerode from 'dockerode'
+import { engineCall } from '../engine/call.js'
 import { FailedPreconditionError } from '../errors/index.js'
 import { containerConfig } from './container-config.js'
 import { dropSecrets, putConfigs, stageSecrets, taskFiles, withSecretsMount } from './task-files.js'
@@ -34,6 +35,9 @@ export interface ExecutorOptions {
 
 /** How long one engine may take to check an image before the next is asked (ms). */
 const CHECK_IMAGE_MS = 5000
+
+/** How long putting a task's secrets on its engine may take (helper image import included). */
+const SECRETS_STAGING_MS = 120_000
 
 const STARTABLE: TaskState[] = ['assigned', 'accepted', 'preparing', 'ready', 'starting']
 
@@ -132,7 +136,9 @@ export class Executor {
       if (files.secrets.length) {
         const networks = this.opts.networks
         if (!networks?.helperImage) throw new FailedPreconditionError('secrets need the network helper image, and this manager runs no network agent')
-        releaseFiller = await stageSecrets(docker, await networks.helperImage(docker), this.opts.clusterId, task.ID, files.secrets)
+        // Bounded: an engine that stops answering halfway fails the task instead of holding it in starting.
+        releaseFiller = await engineCall(runner.conn.address.url, `staging of the secrets of task ${task.ID}`, SECRETS_STAGING_MS,
+          async () => stageSecrets(docker, await networks.helperImage!(docker), this.opts.clusterId, task.ID, files.secrets))
         withSecretsMount(config, task.ID)
       }
       // Idempotent by container name: a container a previous manager made for this task is adopted.

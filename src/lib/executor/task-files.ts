@@ -77,8 +77,9 @@ export async function stageSecrets(docker: Dockerode, helperImage: string, clust
   } as never)
   await removeFiller(docker, taskId) // left by an attempt that did not finish
   const filler = await docker.createContainer({
-    name: fillerName(taskId), Image: helperImage, Cmd: ['sleep', '900'], Labels: labels,
-    HostConfig: { NetworkMode: 'none', Mounts: [{ Type: 'volume', Source: secretsVolume(taskId), Target: '/s' }] },
+    // Ends (and goes, AutoRemove) by itself should this manager die before removing it.
+    name: fillerName(taskId), Image: helperImage, Cmd: ['sleep', '300'], Labels: labels,
+    HostConfig: { NetworkMode: 'none', AutoRemove: true, Mounts: [{ Type: 'volume', Source: secretsVolume(taskId), Target: '/s' }] },
   } as Dockerode.ContainerCreateOptions)
   await filler.start()
   await filler.putArchive(tarArchive(files), { path: '/s' })
@@ -87,7 +88,8 @@ export async function stageSecrets(docker: Dockerode, helperImage: string, clust
 
 async function removeFiller(docker: Dockerode, taskId: string): Promise<void> {
   await docker.getContainer(fillerName(taskId)).remove({ force: true }).catch((err: { statusCode?: number }) => {
-    if (err.statusCode !== 404) throw err
+    // 409: it is going already (AutoRemove).
+    if (err.statusCode !== 404 && err.statusCode !== 409) throw err
   })
 }
 

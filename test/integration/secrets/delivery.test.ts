@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { docker, LabSwarm, run, waitFor } from '../../helpers/lab.js'
+import { removeSecretPieces } from './cleanup.js'
 
 const IMG = '10.213.0.1:5000/busybox:1'
 const VALUE = 'dlvr-7c0ffee-s3cr3t'
@@ -24,13 +25,9 @@ describe('secrets and configs delivered to task containers', () => {
     expect(rootDir).not.toBe('')
   })
   afterAll(async () => {
-    // What a failed run may leave: fillers and secrets volumes carry their own labels.
     const id = swarm.clusterId()
-    const left = (await docker(1, 'ps', '-aq', '--filter', `label=io.tsw.secrets.cluster=${id}`)).stdout.split('\n').filter(Boolean)
-    if (left.length) await docker(1, 'rm', '-f', ...left)
     await swarm.destroy()
-    const vols = (await docker(1, 'volume', 'ls', '-q', '--filter', `label=io.tsw.secrets.cluster=${id}`)).stdout.split('\n').filter(Boolean)
-    if (vols.length) await docker(1, 'volume', 'rm', '-f', ...vols)
+    await removeSecretPieces(1, id)
   }, 120_000)
 
   it('the task sees /run/secrets/<target> (owner, mode, tmpfs) and its config; nothing on disk; all gone after service rm', async () => {
@@ -58,7 +55,7 @@ describe('secrets and configs delivered to task containers', () => {
     expect((await sh('echo x > /run/secrets/pw')).code).not.toBe(0)
     expect(await onDisk()).toBe('')
     // The filler that put the files there is gone; only the task's container holds the tmpfs.
-    expect((await docker(1, 'ps', '-aq', '--filter', 'name=tsw-secrets-fill')).stdout).toBe('')
+    expect((await docker(1, 'ps', '-aq', '--filter', `label=io.tsw.secrets.cluster=${swarm.clusterId()}`)).stdout).toBe('')
     expect(readFileSync('/proc/mounts', 'utf8')).toMatch(new RegExp(`^tmpfs \\S+/volumes/${volume}/_data tmpfs`, 'm'))
     // Nothing of the value in the manager's log or the store either.
     const g = await run('grep', ['-rlaF', '-e', VALUE, '-e', Buffer.from(VALUE).toString('base64'), swarm.dir(1)])

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LabSwarm, run } from '../../helpers/lab.js'
+import { removeSecretPieces } from './cleanup.js'
 
 const IMG = '10.213.0.1:5000/busybox:1'
 const VALUE = 's3cr3t-value-7f1d'
@@ -20,7 +21,11 @@ describe('docker secret and config commands against the manager', () => {
   beforeAll(async () => {
     expect((await swarm.init()).code).toBe(0)
   })
-  afterAll(() => swarm.destroy(), 120_000)
+  afterAll(async () => {
+    const id = swarm.clusterId()
+    await swarm.destroy()
+    await removeSecretPieces(1, id)
+  }, 120_000)
 
   it('secret create (stdin), ls, inspect without the data, filters', async () => {
     const c = await dockerIn(VALUE, 'secret', 'create', '--label', 'env=prod', 'db_pw', '-')

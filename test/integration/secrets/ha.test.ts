@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { docker, lab, run, waitFor } from '../../helpers/lab.js'
 import { IMG, LabManagers } from '../../helpers/managers.js'
+import { removeSecretPieces } from './cleanup.js'
 
 const VALUE = 'ha-s3cr3t-0b5e55ed'
 
@@ -24,14 +25,7 @@ describe('secrets with several managers on etcd', () => {
   afterAll(async () => {
     const id = ha.clusterId()
     await ha.destroy()
-    // The managers are killed: the secrets volumes of the tasks they ran stay behind.
-    for (const i of [1, 2, 3]) {
-      const vols = (await docker(i, 'volume', 'ls', '-q', '--filter', 'name=tsw-secrets.')).stdout.split('\n').filter(Boolean)
-      for (const v of vols) {
-        const labels = (await docker(i, 'volume', 'inspect', '--format', '{{index .Labels "io.tsw.secrets.cluster"}}', v)).stdout.trim()
-        if (labels === id) await docker(i, 'volume', 'rm', '-f', v)
-      }
-    }
+    for (const i of [1, 2, 3]) await removeSecretPieces(i, id)
     await lab('etcd-stop')
   }, 120_000)
 

@@ -3,6 +3,7 @@
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LabSwarm, run } from '../../helpers/lab.js'
+import { removeSecretPieces } from './cleanup.js'
 
 const IMG = '10.213.0.1:5000/busybox:1'
 
@@ -16,7 +17,11 @@ describe('tsw secret and config commands', () => {
   beforeAll(async () => {
     expect((await swarm.init()).code).toBe(0)
   })
-  afterAll(() => swarm.destroy(), 120_000)
+  afterAll(async () => {
+    const id = swarm.clusterId()
+    await swarm.destroy()
+    await removeSecretPieces(1, id)
+  }, 120_000)
 
   it('secret create from stdin, ls (docker columns), inspect hides the data, rm', async () => {
     const c = await tswIn('pa55', 'secret', 'create', '--label', 'env=prod', 'pw', '-')
