@@ -248,6 +248,18 @@ describe('hostile input to a running manager', () => {
     expect((await tsw('node', 'ls', '-q')).stdout.trim().split('\n')).toHaveLength(2)
   })
 
+  it('matches client regexes in linear time: a pathological name filter answers at once', async () => {
+    // (a+)+$ against 40 a's and a b: about 2^40 steps for a backtracking engine, linear on RE2.
+    const name = 'a'.repeat(40) + 'b'
+    expect((await swarm.tsw(1, 'network', 'create', '--driver', 'overlay', name)).code).toBe(0)
+    const started = Date.now()
+    const r = await swarm.api('GET', `/v1.41/networks?filters=${encodeURIComponent(JSON.stringify({ name: { '(a+)+$': true, 'a{40}b$': true } }))}`)
+    expect(Date.now() - started).toBeLessThan(2000)
+    expect(r.status).toBe(200)
+    expect((r.json as { Name: string }[]).map((n) => n.Name)).toEqual([name])
+    expect((await swarm.tsw(1, 'network', 'rm', name)).code).toBe(0)
+  })
+
   it('kept serving others meanwhile, and changed nothing', async () => {
     probing = false
     await probeLoop
