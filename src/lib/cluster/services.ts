@@ -10,6 +10,7 @@ import type { Filters } from '../filters/parse.js'
 import { publishesIngress } from '../network/service-networks.js'
 import { ensureIngress } from './networks.js'
 import { checkPort, show } from './port-checks.js'
+import { checkSpecFields } from './spec-fields.js'
 import { assignPorts, resolveSpecNetworks } from './service-endpoint.js'
 import { resolveReferences } from '../secrets/refs.js'
 
@@ -32,6 +33,9 @@ export function validateServiceSpec(raw: unknown): ServiceSpec {
   }
   const c = spec.TaskTemplate?.ContainerSpec
   if (!c?.Image) throw new InvalidArgumentError('ContainerSpec: image reference must be provided')
+  checkSpecFields(spec)
+  // Not an API field: registry credentials come in X-Registry-Auth only (the routes put them back).
+  delete c.PullOptions
   if (spec.Mode?.Replicated && spec.Mode?.Global) throw new InvalidArgumentError('Mode: only one of Replicated and Global may be set')
   if (!spec.Mode || (!spec.Mode.Replicated && !spec.Mode.Global)) spec.Mode = { Replicated: { Replicas: 1 } }
   if (spec.Mode.Replicated) {
