@@ -12,9 +12,10 @@ import type { EnginePool } from '../engine/pool.js'
 import { Executor } from '../executor/agent.js'
 import { NetAgent } from '../network/agent.js'
 import { NetworkAllocator } from '../network/allocator.js'
-import { Orchestrator, Updater } from '../orchestrator/index.js'
+import { LOOP_KINDS, Orchestrator, Updater } from '../orchestrator/index.js'
 import { SchedulerLoop } from '../scheduler/loop.js'
 import type { Store } from '../store/index.js'
+import { StoreCache } from '../store/cache.js'
 import type { Node } from '../types/index.js'
 
 export interface LeaderTermOptions {
@@ -55,12 +56,14 @@ export class LeaderTerm {
     await ensureIngress(store)
     if (this.ended) return
     const allocator = new NetworkAllocator()
+    // One copy of services, tasks, nodes and networks, kept by the store's watch, read by the loops.
+    const cache = new StoreCache({ store, kinds: [...LOOP_KINDS], log })
     dispatcher.start()
     this.loops = [
-      new Orchestrator({ store, log, allocator }),
-      new SchedulerLoop({ store, log }),
+      new Orchestrator({ store, log, allocator, cache }),
+      new SchedulerLoop({ store, log, cache }),
       executor,
-      new Updater({ store, log, allocator }),
+      new Updater({ store, log, allocator, cache }),
       netAgent,
     ]
     for (const loop of this.loops) loop.start()

@@ -113,11 +113,15 @@ export class SwarmMetrics {
   // The store's methods, timed in place (the object stays what it was: `instanceof EtcdStore` still holds).
   private timeStore(read: Histogram, write: Histogram): void {
     const store = this.opts.store as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>
-    for (const [method, histogram] of [['get', read], ['list', read], ['create', write], ['update', write], ['delete', write]] as const) {
+    // Not createAll: SQLite's create() goes through it, and would count twice.
+    const writes = ['create', 'update', 'updateAll', 'delete'].map((m) => [m, write] as const)
+    for (const [method, histogram] of [['get', read], ['list', read], ...writes] as const) {
       const original = store[method]
       const timed = function (this: unknown, ...args: unknown[]) {
         const start = process.hrtime.bigint()
-        const done = () => histogram.observe({ kind: String(args[0]) }, secondsSince(start))
+        // updateAll takes [{ kind, obj }, ...]: labelled with the first object's kind.
+        const kind = Array.isArray(args[0]) ? String((args[0][0] as { kind?: string } | undefined)?.kind) : String(args[0])
+        const done = () => histogram.observe({ kind }, secondsSince(start))
         const p = original.apply(this, args)
         p.then(done, done)
         return p

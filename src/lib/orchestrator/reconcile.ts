@@ -15,10 +15,18 @@ export interface Plan {
   wakeAt?: number
 }
 
-/** What it takes to bring one service's tasks in line with its spec. */
+// A pass plans every service against the same node list: index it once, not once per service.
+const nodeIndexes = new WeakMap<Node[], Map<string, Node>>()
+function indexNodes(nodes: Node[]): Map<string, Node> {
+  let index = nodeIndexes.get(nodes)
+  if (!index || index.size !== nodes.length) nodeIndexes.set(nodes, (index = new Map(nodes.map((n) => [n.ID, n]))))
+  return index
+}
+
+/** What it takes to bring one service's tasks in line with its spec (`nodes` is read, never changed). */
 export function planService(service: Service, tasks: Task[], nodes: Node[], now: number): Plan {
   const plan: Plan = { create: [], shutdown: [] }
-  const nodeById = new Map(nodes.map((n) => [n.ID, n]))
+  const nodeById = indexNodes(nodes)
   const updating = service.UpdateStatus?.State === 'updating' || service.UpdateStatus?.State === 'rollback_started'
   const slots = bySlot(tasks)
   const wanted = wantedSlots(service, nodes)

@@ -6,6 +6,7 @@
 // progress lives in the store (which tasks are dirty, UpdateStatus), so a
 // manager restarted mid-update picks it up where it was.
 import { modify, type Store } from '../store/index.js'
+import { StoreCache } from '../store/cache.js'
 import { isTerminal, type Service, type Task, type UpdateConfig } from '../types/index.js'
 import { bySlot, isLive } from './slots.js'
 import type { NetworkAllocator } from '../network/allocator.js'
@@ -23,10 +24,15 @@ export class Updater {
   private readonly jobs = new Set<string>()
   private unwatch?: () => void
   private stopped = false
+  private readonly cache: StoreCache
 
-  constructor(private readonly opts: { store: Store; log: (msg: string) => void; allocator?: NetworkAllocator }) {}
+  /** `cache`: tasks as the store's watch keeps them (shared by the loops); default: its own. */
+  constructor(private readonly opts: { store: Store; log: (msg: string) => void; allocator?: NetworkAllocator; cache?: StoreCache }) {
+    this.cache = opts.cache ?? new StoreCache({ store: opts.store, kinds: ['task'], log: opts.log })
+  }
 
   start(): void {
+    this.cache.start()
     this.unwatch = this.opts.store.watch((e) => {
       if (e.kind === 'service' && e.object) this.maybeStart(e.object as Service)
     })
@@ -44,6 +50,7 @@ export class Updater {
   stop(): void {
     this.stopped = true
     this.unwatch?.()
+    this.cache.stop()
   }
 
   private maybeStart(service: Service): void {
@@ -78,7 +85,7 @@ export class Updater {
       const rollingBack = state === 'rollback_started'
       const cfg = { ...UPDATE_DEFAULTS, ...(rollingBack ? service.Spec.RollbackConfig : service.Spec.UpdateConfig) }
       const since = Date.parse(service.UpdateStatus?.StartedAt ?? '') || 0
-      const tasks = (await store.list<Task>('task')).filter((t) => t.ServiceID === serviceId)
+      const tasks = (await this.cache.list<Task>('task')).filter((t) => t.ServiceID === serviceId)
       const slots = [...bySlot(tasks).entries()].map(([key, list]) => ({ key, live: list.filter(isLive) })).filter((s) => s.live.length > 0)
       // Failures: new tasks that ended within Monitor of running (or never ran).
       const monitorMs = cfg.Monitor / 1e6
@@ -128,7 +135,7 @@ export class Updater {
     await this.until(async () => {
       const current = await this.opts.store.get<Service>('service', service.ID)
       if (!current) return true
-      const tasks = (await this.opts.store.list<Task>('task')).filter((t) => t.ServiceID === service.ID && keyOf(t) === key && !isDirty(t, current))
+      const tasks = (await this.cache.list<Task>('task')).filter((t) => t.ServiceID === service.ID && keyOf(t) === key && !isDirty(t, current))
       return tasks.some((t) => Date.parse(t.CreatedAt) >= started - 1000 && (t.Status.State === 'running' || isTerminal(t.Status.State)))
     }, BATCH_TIMEOUT_MS)
     if (cfg.Delay > 0) await sleep(cfg.Delay / 1e6)

@@ -1,16 +1,23 @@
-// A binary min-heap with a caller-given order (the scheduler's node queue).
+// A binary min-heap with a caller-given order (the scheduler's node queues).
 
 /** Min-heap of items ordered by `less`. */
 export class MinHeap<T> {
-  private readonly items: T[] = []
+  private readonly items: T[]
 
+  /** Builds the heap from `items` in linear time. */
   constructor(private readonly less: (a: T, b: T) => boolean, items: Iterable<T> = []) {
-    for (const item of items) this.push(item)
+    this.items = [...items]
+    for (let i = (this.items.length >> 1) - 1; i >= 0; i--) this.down(i)
   }
 
   /** Number of items held. */
   get size(): number {
     return this.items.length
+  }
+
+  /** The least item, left in place, or undefined when empty. */
+  peek(): T | undefined {
+    return this.items[0]
   }
 
   /** Adds an item. */
@@ -33,7 +40,23 @@ export class MinHeap<T> {
     const last = a.pop()
     if (a.length === 0 || last === undefined) return top
     a[0] = last
-    for (let i = 0; ;) {
+    this.down(0)
+    return top
+  }
+
+  /** Replaces the least item by `item` (pop then push, in one sift); the least item's rank may have grown. */
+  replaceTop(item: T): void {
+    if (this.items.length === 0) {
+      this.items.push(item)
+      return
+    }
+    this.items[0] = item
+    this.down(0)
+  }
+
+  private down(start: number): void {
+    const a = this.items
+    for (let i = start; ;) {
       const l = 2 * i + 1
       const r = l + 1
       let m = i
@@ -43,6 +66,5 @@ export class MinHeap<T> {
       ;[a[i], a[m]] = [a[m], a[i]]
       i = m
     }
-    return top
   }
 }

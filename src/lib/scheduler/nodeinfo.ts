@@ -3,6 +3,7 @@ import type { GenericResource, Node, Task } from '../types/index.js'
 import { stateIndex } from '../types/index.js'
 import { GenericUsage, nodeGenericResources, type NodeResource } from './generic-resources.js'
 import { hostPortKey, type HostPort } from './sched-task.js'
+import type { ServiceCounts } from './service-counts.js'
 
 const RUNNING = stateIndex('running')
 
@@ -23,7 +24,8 @@ export class NodeInfo {
   private readonly genericUsage = new GenericUsage()
   private readonly taskIds = new Set<string>()
 
-  constructor(readonly node: Node) {
+  /** `counts`, with the node's `index`: a shared per-service tally this node's active tasks are added to. */
+  constructor(readonly node: Node, private readonly index = -1, private readonly counts?: ServiceCounts) {
     this.genericResources = nodeGenericResources(node)
   }
 
@@ -44,6 +46,7 @@ export class NodeInfo {
     if (stateIndex(task.DesiredState) <= RUNNING) {
       this.activeTasks++
       this.activeByService.set(task.ServiceID, this.serviceTasks(task.ServiceID) + 1)
+      this.counts?.add(task.ServiceID, this.index)
     }
     const r = task.Spec.Resources?.Reservations
     this.reservedNanoCPUs += r?.NanoCPUs ?? 0

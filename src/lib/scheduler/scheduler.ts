@@ -6,6 +6,7 @@ import { isTerminal } from '../types/index.js'
 import { NodeInfo } from './nodeinfo.js'
 import { noSuitableNode, Pipeline } from './pipeline.js'
 import { taskHostPorts, type HostPort, type SchedTask } from './sched-task.js'
+import { ServiceCounts } from './service-counts.js'
 import { SpreadGroups } from './spread.js'
 import { groupKey, TaskGroup } from './task-group.js'
 
@@ -34,7 +35,8 @@ export interface ScheduleResult {
  * Each decision counts for the next.
  */
 export function scheduleTasks(input: ScheduleInput): ScheduleResult {
-  const infos = [...input.nodes].sort((a, b) => (a.ID < b.ID ? -1 : a.ID > b.ID ? 1 : 0)).map((n) => new NodeInfo(n))
+  const counts = new ServiceCounts(input.nodes.length)
+  const infos = [...input.nodes].sort((a, b) => (a.ID < b.ID ? -1 : a.ID > b.ID ? 1 : 0)).map((n, i) => new NodeInfo(n, i, counts))
   const byId = new Map(infos.map((info, i) => [info.node.ID, i]))
   const portsOf = input.portsOf ?? taskHostPorts
   const pendingIds = new Set(input.pending.map((p) => p.task.ID))
@@ -47,13 +49,15 @@ export function scheduleTasks(input: ScheduleInput): ScheduleResult {
   const pipeline = new Pipeline()
   const result: ScheduleResult = { assigned: [], unassigned: [] }
   const groups = new Map<string, TaskGroup>()
+  // The groups of each service, which count its tasks per preference group.
+  const ofService = new Map<string, Set<TaskGroup>>()
   const place = (st: SchedTask, i: number): void => {
     const want = requestedGenericResources(st.task)
     // The resource filter passed this node, so the claim succeeds.
     const genericResources = want.size ? infos[i].claimGeneric(want) : undefined
     infos[i].addTask(st.task, st.hostPorts ?? taskHostPorts(st.task), genericResources)
     result.assigned.push({ taskId: st.task.ID, nodeId: infos[i].node.ID, ...(genericResources ? { genericResources } : {}) })
-    for (const g of groups.values()) if (g.serviceId === st.task.ServiceID) g.noteTasks(i)
+    for (const g of ofService.get(st.task.ServiceID) ?? []) g.noteTasks(i)
   }
 
   // Preassigned tasks first, as swarmkit does: they have no other choice.
@@ -70,27 +74,43 @@ export function scheduleTasks(input: ScheduleInput): ScheduleResult {
     else result.unassigned.push({ taskId: st.task.ID, reason: pipeline.explain() })
   }
 
+  // A group is let go after its last task, so a batch of many services holds few queues at once.
+  const keys = input.pending.map((st) => (st.task.NodeID ? '' : groupKey(st)))
+  const left = new Map<string, number>()
+  for (const key of keys) if (key) left.set(key, (left.get(key) ?? 0) + 1)
   const spreads = new Map<string, SpreadGroups>()
-  // The last failure's text stays true until something is placed.
-  let lastFailure: { key: string; placed: number; reason: string } | undefined
-  for (const st of input.pending) {
-    if (st.task.NodeID) continue
-    const key = groupKey(st)
+  // A group's failure text stays true until something is placed.
+  const failures = new Map<string, { placed: number; reason: string }>()
+  input.pending.forEach((st, n) => {
+    const key = keys[n]
+    if (!key) return
     let group = groups.get(key)
-    if (!group) groups.set(key, (group = new TaskGroup(infos, pipeline, st.task.ServiceID, st, spreadOf(st, infos, spreads))))
+    if (!group) {
+      groups.set(key, (group = new TaskGroup(infos, pipeline, st.task.ServiceID, st, counts, spreadOf(st, infos, spreads))))
+      const own = ofService.get(group.serviceId)
+      if (own) own.add(group)
+      else ofService.set(group.serviceId, new Set([group]))
+    }
     const i = group.pick(st)
-    if (i >= 0) {
-      place(st, i)
-      continue
+    const last = left.get(key) === 1
+    left.set(key, left.get(key)! - 1)
+    if (i >= 0) place(st, i)
+    else {
+      let failure = failures.get(key)
+      if (failure?.placed !== result.assigned.length) {
+        // Explain from a full pass, as if this task were scheduled alone.
+        pipeline.setTask(st)
+        for (const info of infos) pipeline.process(info)
+        failures.set(key, (failure = { placed: result.assigned.length, reason: noSuitableNode(pipeline.explain()) }))
+      }
+      result.unassigned.push({ taskId: st.task.ID, reason: failure.reason })
     }
-    if (lastFailure?.key !== key || lastFailure.placed !== result.assigned.length) {
-      // Explain from a full pass, as if this task were scheduled alone.
-      pipeline.setTask(st)
-      for (const info of infos) pipeline.process(info)
-      lastFailure = { key, placed: result.assigned.length, reason: noSuitableNode(pipeline.explain()) }
+    if (last) {
+      groups.delete(key)
+      failures.delete(key)
+      ofService.get(group.serviceId)!.delete(group)
     }
-    result.unassigned.push({ taskId: st.task.ID, reason: lastFailure.reason })
-  }
+  })
   return result
 }
 

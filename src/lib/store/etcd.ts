@@ -35,7 +35,7 @@ import type { StoredObject } from '../types/index.js'
 import { clientOptions, type EtcdTls, parseEtcdUrl, unreachableError } from './etcd-client.js'
 import { EtcdLeadership, type Leadership } from './etcd-election.js'
 import { EtcdHealth } from './etcd-health.js'
-import type { Kind, Store, StoreEvent } from './store.js'
+import { MAX_BATCH, type Kind, type Store, type StoreEvent } from './store.js'
 
 export interface EtcdStoreOptions {
   /** `etcd://h1:2379,h2:2379` (etcds:// for TLS), or etcd3 hosts (`http(s)://host:port`). */
@@ -134,6 +134,27 @@ export class EtcdStore implements Store {
       return txn.then(...objects.map((o, i) => this.ns.put(key(o.kind, o.obj.ID)).value(encode(outs[i])))).commit()
     })
     if (!res.succeeded) throw new ConflictError(`${objects.map((o) => `${o.kind} ${o.obj.ID}`).join(' or ')} already exists`)
+    const index = Number(res.header.revision)
+    return this.written(res.header.revision, outs.map((o) => ({ ...o, Version: { Index: index } })))
+  }
+
+  /**
+   * update() of several objects in one etcd transaction, each compared on its
+   * mod revision; no contended marks and no CreatedAt repair: callers update
+   * what they read. A failed compare is OutOfSequenceError (a missing object too).
+   */
+  async updateAll(objects: Array<{ kind: Kind; obj: StoredObject; expected: number }>): Promise<StoredObject[]> {
+    if (objects.length === 0) return []
+    if (objects.length > MAX_BATCH) throw new InvalidArgumentError(`at most ${MAX_BATCH} objects in one transaction, not ${objects.length}`)
+    const now = new Date().toISOString()
+    const outs = objects.map(({ obj }) => ({ ...obj, UpdatedAt: now }))
+    const res = await this.call(() => {
+      const [first, ...rest] = objects
+      const txn = this.ns.if(key(first.kind, first.obj.ID), 'Mod', '==', first.expected)
+      for (const o of rest) txn.and(key(o.kind, o.obj.ID), 'Mod', '==', o.expected)
+      return txn.then(...objects.map((o, i) => this.ns.put(key(o.kind, o.obj.ID)).value(encode(outs[i])))).commit()
+    })
+    if (!res.succeeded) throw new OutOfSequenceError()
     const index = Number(res.header.revision)
     return this.written(res.header.revision, outs.map((o) => ({ ...o, Version: { Index: index } })))
   }

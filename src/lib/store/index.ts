@@ -1,6 +1,8 @@
 export * from './store.js'
+export { modifyAll, type Change } from './batch.js'
 export { SqliteStore } from './sqlite.js'
 export { Reactor, type ReactorOptions } from './reactor.js'
 export { EtcdStore, type EtcdStoreOptions } from './etcd.js'
+export { StoreCache, type StoreCacheOptions } from './cache.js'
 export { parseEtcdUrl, type EtcdTls } from './etcd-client.js'
 export type { Leadership } from './etcd-election.js'

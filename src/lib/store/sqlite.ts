@@ -14,6 +14,7 @@ const require = createRequire(import.meta.url)
 export class SqliteStore implements Store {
   private readonly db: BetterSqlite3.Database
   private readonly listeners = new Set<(e: StoreEvent) => void>()
+  private readonly statements = new Map<string, BetterSqlite3.Statement>()
 
   constructor(file: string) {
     if (file !== ':memory:' && !existsSync(file)) closeSync(openSync(file, 'a', 0o600))
@@ -32,13 +33,13 @@ export class SqliteStore implements Store {
   }
 
   async get<T extends StoredObject>(kind: Kind, id: string): Promise<T | undefined> {
-    const row = this.db.prepare('SELECT data FROM objects WHERE kind = ? AND id = ?').get(kind, id) as
+    const row = this.sql('SELECT data FROM objects WHERE kind = ? AND id = ?').get(kind, id) as
       | { data: string } | undefined
     return row ? (JSON.parse(row.data) as T) : undefined
   }
 
   async list<T extends StoredObject>(kind: Kind): Promise<T[]> {
-    const rows = this.db.prepare('SELECT data FROM objects WHERE kind = ? ORDER BY seq').all(kind) as
+    const rows = this.sql('SELECT data FROM objects WHERE kind = ? ORDER BY seq').all(kind) as
       Array<{ data: string }>
     return rows.map((r) => JSON.parse(r.data) as T)
   }
@@ -50,13 +51,13 @@ export class SqliteStore implements Store {
 
   async createAll(objects: Array<{ kind: Kind; obj: StoredObject }>): Promise<StoredObject[]> {
     const saved = this.db.transaction(() => objects.map(({ kind, obj }) => {
-      if (this.db.prepare('SELECT 1 FROM objects WHERE kind = ? AND id = ?').get(kind, obj.ID)) {
+      if (this.sql('SELECT 1 FROM objects WHERE kind = ? AND id = ?').get(kind, obj.ID)) {
         throw new ConflictError(`${kind} ${obj.ID} already exists`)
       }
       const index = this.nextIndex()
       const now = new Date().toISOString()
       const out = { ...obj, Version: { Index: index }, CreatedAt: obj.CreatedAt || now, UpdatedAt: now }
-      this.db.prepare('INSERT INTO objects VALUES (?, ?, ?, ?)').run(kind, obj.ID, index, JSON.stringify(out))
+      this.sql('INSERT INTO objects VALUES (?, ?, ?, ?)').run(kind, obj.ID, index, JSON.stringify(out))
       return out
     }))()
     saved.forEach((object, i) => this.emit({ kind: objects[i].kind, action: 'create', id: object.ID, object }))
@@ -65,22 +66,38 @@ export class SqliteStore implements Store {
 
   async update<T extends StoredObject>(kind: Kind, obj: T, expected?: number): Promise<T> {
     const saved = this.db.transaction(() => {
-      const row = this.db.prepare('SELECT data FROM objects WHERE kind = ? AND id = ?').get(kind, obj.ID) as
+      const row = this.sql('SELECT data FROM objects WHERE kind = ? AND id = ?').get(kind, obj.ID) as
         | { data: string } | undefined
       if (!row) throw new NotFoundError(`${kind} ${obj.ID} not found`)
       const current = JSON.parse(row.data) as StoredObject
       if (expected !== undefined && current.Version.Index !== expected) throw new OutOfSequenceError()
       const index = this.nextIndex()
       const out = { ...obj, Version: { Index: index }, CreatedAt: current.CreatedAt, UpdatedAt: new Date().toISOString() }
-      this.db.prepare('UPDATE objects SET data = ? WHERE kind = ? AND id = ?').run(JSON.stringify(out), kind, obj.ID)
+      this.sql('UPDATE objects SET data = ? WHERE kind = ? AND id = ?').run(JSON.stringify(out), kind, obj.ID)
       return out
     })()
     this.emit({ kind, action: 'update', id: obj.ID, object: saved })
     return saved
   }
 
+  async updateAll(objects: Array<{ kind: Kind; obj: StoredObject; expected: number }>): Promise<StoredObject[]> {
+    const now = new Date().toISOString()
+    const saved = this.db.transaction(() => objects.map(({ kind, obj, expected }) => {
+      const row = this.sql('SELECT data FROM objects WHERE kind = ? AND id = ?').get(kind, obj.ID) as
+        | { data: string } | undefined
+      if (!row) throw new NotFoundError(`${kind} ${obj.ID} not found`)
+      const current = JSON.parse(row.data) as StoredObject
+      if (current.Version.Index !== expected) throw new OutOfSequenceError()
+      const out = { ...obj, Version: { Index: this.nextIndex() }, CreatedAt: current.CreatedAt, UpdatedAt: now }
+      this.sql('UPDATE objects SET data = ? WHERE kind = ? AND id = ?').run(JSON.stringify(out), kind, obj.ID)
+      return out
+    }))()
+    saved.forEach((object, i) => this.emit({ kind: objects[i].kind, action: 'update', id: object.ID, object }))
+    return saved
+  }
+
   async delete(kind: Kind, id: string): Promise<boolean> {
-    const { changes } = this.db.prepare('DELETE FROM objects WHERE kind = ? AND id = ?').run(kind, id)
+    const { changes } = this.sql('DELETE FROM objects WHERE kind = ? AND id = ?').run(kind, id)
     if (changes > 0) this.emit({ kind, action: 'delete', id })
     return changes > 0
   }
@@ -94,9 +111,16 @@ export class SqliteStore implements Store {
     this.db.close()
   }
 
+  // Statements prepared once: preparing is most of the cost of a small query.
+  private sql(text: string): BetterSqlite3.Statement {
+    let stmt = this.statements.get(text)
+    if (!stmt) this.statements.set(text, (stmt = this.db.prepare(text)))
+    return stmt
+  }
+
   private nextIndex(): number {
-    this.db.prepare("UPDATE meta SET value = value + 1 WHERE key = 'index'").run()
-    return (this.db.prepare("SELECT value FROM meta WHERE key = 'index'").get() as { value: number }).value
+    this.sql("UPDATE meta SET value = value + 1 WHERE key = 'index'").run()
+    return (this.sql("SELECT value FROM meta WHERE key = 'index'").get() as { value: number }).value
   }
 
   private emit(event: StoreEvent): void {

@@ -17,6 +17,9 @@ export interface StoreEvent {
   object?: StoredObject
 }
 
+/** The most objects one createAll/updateAll may write (etcd's default --max-txn-ops is 128). */
+export const MAX_BATCH = 100
+
 export interface Store {
   /** Seals the secrets the store keeps (the CA key), when the manager has a key-encryption key. */
   secrets?: SecretBox
@@ -36,6 +39,13 @@ export interface Store {
    * Version.Index, else OutOfSequenceError. Throws NotFoundError if absent.
    */
   update<T extends StoredObject>(kind: Kind, obj: T, expected?: number): Promise<T>
+  /**
+   * Replaces several objects in one transaction, each compare-and-set on its
+   * `expected` Version.Index: all of them or none (OutOfSequenceError, or
+   * NotFoundError, and nothing written). At most MAX_BATCH objects: etcd caps
+   * the operations of a transaction. Returns them as stored.
+   */
+  updateAll(objects: Array<{ kind: Kind; obj: StoredObject; expected: number }>): Promise<StoredObject[]>
   /** Removes an object; returns whether it existed. */
   delete(kind: Kind, id: string): Promise<boolean>
   /** Calls `fn` after every committed change; returns the unsubscribe function. */
