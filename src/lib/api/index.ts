@@ -13,6 +13,7 @@ import { containerRoutes } from './routes/containers.js'
 import { eventRoutes } from './routes/events.js'
 import { joinRoutes } from './routes/join.js'
 import { nodeRoutes } from './routes/nodes.js'
+import { secretRoutes } from './routes/secrets.js'
 import { serviceRoutes } from './routes/services.js'
 import { swarmRoutes } from './routes/swarm.js'
 import { systemRoutes } from './routes/system.js'
@@ -33,6 +34,7 @@ export function buildApiServer(ctx: ApiContext, tls: ServerTls): Server {
   networkRoutes(router, ctx)
   caRoutes(router, ctx)
   eventRoutes(router, ctx)
+  secretRoutes(router, ctx)
   const authorize = authorizer(ctx.store)
   const server = createApiServer(tls, router, authorize, {
     must: (method, path, req, caller) => mustForward(ctx, method, path, req, caller),

@@ -13,6 +13,7 @@ import { checkPort, show } from './port-checks.js'
 import { checkSpecFields } from './spec-fields.js'
 import { assignPorts, resolveSpecNetworks } from './service-endpoint.js'
 import { sameSpec } from './spec-equal.js'
+import { resolveReferences } from '../secrets/refs.js'
 
 export const SERVICE_FILTERS = ['id', 'name', 'label', 'mode']
 const NAME_RE = /^[a-zA-Z0-9](?:[a-zA-Z0-9-_.]*[a-zA-Z0-9])?$/
@@ -87,6 +88,7 @@ export async function createService(store: Store, spec: ServiceSpec): Promise<Se
     throw new ConflictError(`rpc error: code = AlreadyExists desc = name conflicts with an existing object: service ${spec.Name} already exists`)
   }
   resolveSpecNetworks(spec, networks)
+  await resolveReferences(store, spec)
   const ports = assignPorts(spec, services)
   if (publishesIngress({ Spec: spec })) await ensureIngress(store)
   return store.create<Service>('service', {
@@ -108,6 +110,7 @@ export async function updateService(store: Store, service: Service, version: num
   }
   const [services, networks] = await Promise.all([store.list<Service>('service'), store.list<Network>('network')])
   resolveSpecNetworks(next, networks)
+  await resolveReferences(store, next)
   const ports = assignPorts(next, services.filter((s) => s.ID !== service.ID), service.Endpoint?.Ports)
   if (publishesIngress({ Spec: next })) await ensureIngress(store)
   const changed = !sameSpec(next.TaskTemplate, service.Spec.TaskTemplate) || !sameSpec(next.EndpointSpec?.Ports, service.Spec.EndpointSpec?.Ports)

@@ -42,8 +42,6 @@ function checkTaskSpec(t: TaskSpec): void {
 function checkContainerSpec(c: ContainerSpec): void {
   if (isGiven(c.Privileges?.CredentialSpec)) throw unsupported('ContainerSpec.Privileges.CredentialSpec', 'it is for Windows engines')
   if (c.Isolation && c.Isolation !== 'default') throw unsupported(`ContainerSpec.Isolation "${c.Isolation}"`, 'Linux engines have only "default"')
-  if (isGiven(c.Secrets)) throw unsupported('ContainerSpec.Secrets')
-  if (isGiven(c.Configs)) throw unsupported('ContainerSpec.Configs')
   for (const m of c.Mounts ?? []) {
     if (m.Type === 'npipe' || m.Type === 'cluster') throw unsupported(`ContainerSpec.Mounts: mount type "${m.Type}"`)
   }

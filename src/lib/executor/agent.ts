@@ -10,8 +10,12 @@ import type { EngineConnection } from '../engine/index.js'
 import { runPaced, sweepPeriodMs } from '../engine/pacing.js'
 import { modify, Reactor, type Store } from '../store/index.js'
 import { isTerminal, stateIndex, type Node, type Service, type Task, type TaskState } from '../types/index.js'
+import type Dockerode from 'dockerode'
+import { engineCall } from '../engine/call.js'
+import { FailedPreconditionError } from '../errors/index.js'
 import { containerConfig } from './container-config.js'
 import { Limiter } from './limiter.js'
+import { dropSecrets, putConfigs, stageSecrets, taskFiles, withSecretsMount } from './task-files.js'
 import { TaskRunner } from './runner.js'
 
 export interface ExecutorOptions {
@@ -24,7 +28,7 @@ export interface ExecutorOptions {
   /** Told when a node's event stream drops or comes back: its engine may have gone or returned. */
   onEngineSignal?: (nodeId: string) => void
   /** Sets up a node's overlay networks before a task's container joins them. */
-  networks?: { prepare(nodeId: string, networkIds: string[]): Promise<void> }
+  networks?: { prepare(nodeId: string, networkIds: string[]): Promise<void>; helperImage?(docker: Dockerode): Promise<string> }
   /** DNS servers for tasks on overlay networks (the manager's resolver of service names). */
   dnsServers?: string[]
   /** Makes the runner of a node's engine connection (unit tests pass a fake engine); default a TaskRunner. */
@@ -39,6 +43,9 @@ export const MAX_TASK_WORK = 256
 
 /** How long one engine may take to check an image before the next is asked (ms). */
 const CHECK_IMAGE_MS = 5000
+
+/** How long putting a task's secrets on its engine may take (helper image import included). */
+const SECRETS_STAGING_MS = 120_000
 
 const STARTABLE: TaskState[] = ['assigned', 'accepted', 'preparing', 'ready', 'starting']
 
@@ -134,15 +141,29 @@ export class Executor {
       task, serviceName: service.Spec.Name, serviceId: service.ID, clusterId: this.opts.clusterId,
       nodeId: task.NodeID!, hostPorts: task.HostPorts ?? [], dns: this.opts.dnsServers,
     })
+    const docker = runner.conn.docker
+    let releaseFiller: (() => Promise<void>) | undefined
     try {
       const networkIds = (task.NetworksAttachments ?? []).map((a) => a.Network.ID)
       if (networkIds.length && this.opts.networks) await this.opts.networks.prepare(task.NodeID!, networkIds)
+      const files = await taskFiles(this.opts.store, task)
+      if (files.secrets.length) {
+        const networks = this.opts.networks
+        if (!networks?.helperImage) throw new FailedPreconditionError('secrets need the network helper image, and this manager runs no network agent')
+        // Bounded: an engine that stops answering halfway fails the task instead of holding it in starting.
+        releaseFiller = await engineCall(runner.conn.address.url, `staging of the secrets of task ${task.ID}`, SECRETS_STAGING_MS,
+          async () => stageSecrets(docker, await networks.helperImage!(docker), this.opts.clusterId, task.ID, files.secrets))
+        withSecretsMount(config, task.ID)
+      }
       // Idempotent by container name: a container a previous manager made for this task is adopted.
-      const { containerId } = await runner.createAndStart(config)
+      const { containerId } = await runner.createAndStart(config, files.configs.length ? (id) => putConfigs(docker, id, files.configs) : undefined)
+      await releaseFiller?.()
       const info = await runner.inspect(containerId).catch(() => undefined)
       const ok = await this.advance(task.ID, 'running', 'started', { ContainerStatus: { ContainerID: containerId, PID: info?.pid ?? 0, ExitCode: 0 } })
       if (!ok) await this.stopContainer(runner, containerId, task)
     } catch (err) {
+      // A half-made volume or filler goes too (the task's container, if any, was removed by createAndStart).
+      if (task.Spec.ContainerSpec.Secrets?.length) await dropSecrets(docker, task.ID).catch(() => {})
       await this.advance(task.ID, 'failed', 'starting', { Err: (err as Error).message })
     }
   }
@@ -160,6 +181,7 @@ export class Executor {
     const grace = task.Spec.ContainerSpec.StopGracePeriod !== undefined ? task.Spec.ContainerSpec.StopGracePeriod / 1e9 : 10
     await runner.stop(containerId, grace)
     await runner.remove(containerId)
+    if (task.Spec.ContainerSpec.Secrets?.length) await dropSecrets(runner.conn.docker, task.ID)
   }
 
   /**

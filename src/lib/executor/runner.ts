@@ -211,7 +211,7 @@ export class TaskRunner {
    * container of the same task already exists (an earlier attempt whose answer
    * was lost), it is started if need be and its ID returned.
    */
-  createAndStart(config: ContainerConfig): Promise<{ containerId: string }> {
+  createAndStart(config: ContainerConfig, beforeStart?: (containerId: string) => Promise<void>): Promise<{ containerId: string }> {
     return this.limiter.run(async () => {
       const { name, connect, ...body } = config
       let containerId: string
@@ -235,6 +235,8 @@ export class TaskRunner {
           .catch((err: Error) => { if (!/already exists|already attached/i.test(err.message)) throw err })
       }
       try {
+        // What must be in the container before it runs (a task's configs).
+        await beforeStart?.(containerId)
         await this.call(`start of container ${name}`, (abortSignal) => this.docker.getContainer(containerId).start({ abortSignal }))
       } catch (err) {
         if (engineStatus(err) === 304 || (err as Error).message?.includes('already started')) return { containerId }

@@ -188,6 +188,13 @@ export class NetAgent {
     }
   }
 
+  /** The helper image's reference on an engine, imported there if need be (the executor's secrets filler uses it). */
+  async helperImage(docker: Dockerode): Promise<string> {
+    this.image ??= buildHelperImage(join(this.opts.workDir, 'net-helper'))
+    await ensureImage(docker, this.image)
+    return this.image.ref
+  }
+
   /** The running helper container's ID (image imported and container made as needed). */
   private async helper(docker: Dockerode): Promise<string> {
     this.image ??= buildHelperImage(join(this.opts.workDir, 'net-helper'))

@@ -47,7 +47,7 @@ export interface EtcdStoreOptions {
   timeoutMs?: number
 }
 
-const KINDS: readonly Kind[] = ['swarm', 'ca', 'node', 'engine', 'service', 'task', 'network', 'certificate']
+const KINDS: readonly Kind[] = ['swarm', 'ca', 'node', 'engine', 'service', 'task', 'network', 'certificate', 'secret', 'config']
 /** How long a write waits for its own watch event before returning anyway. */
 const SETTLE_MS = 2000
 

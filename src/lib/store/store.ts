@@ -7,7 +7,7 @@ import type { SecretBox } from '../pki/seal.js'
 import type { StoredObject } from '../types/index.js'
 
 /** The kinds of object the store keeps. */
-export type Kind = 'swarm' | 'ca' | 'node' | 'engine' | 'service' | 'task' | 'network' | 'certificate'
+export type Kind = 'swarm' | 'ca' | 'node' | 'engine' | 'service' | 'task' | 'network' | 'certificate' | 'secret' | 'config'
 
 /** A change that was committed, as watchers see it. */
 export interface StoreEvent {

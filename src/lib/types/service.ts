@@ -1,4 +1,5 @@
 import type { Labels, StoredObject } from './common.js'
+import type { ConfigReference, SecretReference } from './secret.js'
 
 /** Durations in the API are nanoseconds. */
 export type Nanoseconds = number
@@ -83,9 +84,6 @@ export interface ContainerSpec {
   OomScoreAdj?: number
   /** Only "default" on Linux engines. */
   Isolation?: string
-  /** Refused until tsw stores secrets and configs. */
-  Secrets?: unknown[]
-  Configs?: unknown[]
   /**
    * The X-Registry-Auth a client sent with --with-registry-auth, as swarmkit
    * keeps it (ContainerSpec.PullOptions). Never in API output: the API strips it.
@@ -102,6 +100,9 @@ export interface ContainerSpec {
   Privileged?: boolean
   /** tsw extension (moby/swarmkit#1244): host devices, "/dev/x[:/dev/y[:rwm]]". */
   Devices?: string[]
+  /** Files in the task's container: secrets at /run/secrets/<target>, configs at their target. */
+  Secrets?: SecretReference[]
+  Configs?: ConfigReference[]
 }
 
 export interface ResourceSet {

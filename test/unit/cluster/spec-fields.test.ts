@@ -9,8 +9,6 @@ describe('service fields tsw cannot honour', () => {
   it.each([
     [spec({ Privileges: { CredentialSpec: { File: 'spec.json' } } }), 'ContainerSpec.Privileges.CredentialSpec is not supported by tsw: it is for Windows engines'],
     [spec({ Isolation: 'hyperv' }), 'ContainerSpec.Isolation "hyperv" is not supported by tsw: Linux engines have only "default"'],
-    [spec({ Secrets: [{ SecretName: 's' }] }), 'ContainerSpec.Secrets is not supported by tsw'],
-    [spec({ Configs: [{ ConfigName: 'c' }] }), 'ContainerSpec.Configs is not supported by tsw'],
     [spec({ Mounts: [{ Type: 'cluster', Source: 'v', Target: '/v' }] }), 'ContainerSpec.Mounts: mount type "cluster" is not supported by tsw'],
     [spec({}, { PluginSpec: { Name: 'p' } }), 'TaskTemplate.PluginSpec is not supported by tsw: tsw runs containers only'],
     [spec({}, { Runtime: 'plugin' }), 'TaskTemplate.Runtime "plugin" is not supported by tsw: tsw runs containers only'],

@@ -95,6 +95,8 @@ export const createFlags = {
   ulimit: list('Ulimit options'),
   device: list('Add a host device to the containers, /dev/src[:/dev/dst][:rwm] (tsw extension)'),
   ...fieldCreateFlags,
+  secret: list('Specify secrets to expose to the service'),
+  config: list('Specify configurations to expose to the service'),
 }
 
 /** Flags of `service update`. */
@@ -127,6 +129,10 @@ export const updateFlags = {
   'device-add': list('Add a host device, /dev/src[:/dev/dst][:rwm] (tsw extension)'),
   'device-rm': list('Remove a host device by its host path (tsw extension)'),
   ...fieldUpdateFlags,
+  'secret-add': list('Add or update a secret on a service'),
+  'secret-rm': list('Remove a secret'),
+  'config-add': list('Add or update a config file on a service'),
+  'config-rm': list('Remove a configuration file'),
 }
 
 /** Flags of `service rollback`. */

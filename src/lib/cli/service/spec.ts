@@ -11,6 +11,7 @@ import {
   durationNs, effectiveCaps, kvMap, parseDevice, parseEnv, parseLabel, parseMount, parsePlacementPref, parsePublish,
   parseSysctl, parseUlimit, readEnvFiles, shlexSplit, withFlag,
 } from './opts/index.js'
+import { payloadRefs } from './payload-refs.js'
 import {
   anyGiven, applyRestartFlags, applyUpdateConfigFlags, bytes, cpus, defaultRestartPolicy, defaultUpdateConfig, healthFromFlags,
   oneOf, parsedList, RESTART_FLAGS, ROLLBACK_FLAGS, uint, UPDATE_FLAGS,
@@ -74,6 +75,10 @@ function containerSpecFromFlags(image: string, args: string[], flags: CreateFlag
   if (ulimits.size) c.Ulimits = [...ulimits.values()].sort((a, b) => a.Name.localeCompare(b.Name))
   const devices = parsedList(flags.device, 'device', parseDevice)
   if (devices.length) c.Devices = devices
+  const secrets = payloadRefs.secrets(flags.secret, [], undefined, 'secret')
+  if (secrets.length) c.Secrets = secrets
+  const configs = payloadRefs.configs(flags.config, [], undefined, 'config')
+  if (configs.length) c.Configs = configs
   return c
 }
 

@@ -14,6 +14,7 @@ import {
   anyGiven, applyHealthFlags, applyRestartFlags, applyUpdateConfigFlags, bytes, cpus, defaultRestartPolicy, defaultUpdateConfig,
   HEALTH_FLAGS, oneOf, parsedList, RESTART_FLAGS, ROLLBACK_FLAGS, uint, UPDATE_FLAGS,
 } from './values.js'
+import { payloadRefs } from './payload-refs.js'
 
 /** Flags that may go with --rollback (it can't be combined with anything that changes the spec). */
 const ROLLBACK_COMPANIONS = new Set(['rollback', 'detach', 'quiet', 'manager', 'data-dir'])
@@ -131,6 +132,8 @@ function updateContainer(c: ContainerSpec, flags: UpdateFlagValues): void {
     }
     c.Devices = devices.length ? devices : undefined
   }
+  if (anyGiven(flags, 'secret-add', 'secret-rm')) c.Secrets = payloadRefs.secrets(flags['secret-add'], c.Secrets ?? [], flags['secret-rm'], 'secret-add')
+  if (anyGiven(flags, 'config-add', 'config-rm')) c.Configs = payloadRefs.configs(flags['config-add'], c.Configs ?? [], flags['config-rm'], 'config-add')
 }
 
 function updateTask(task: TaskSpec, flags: UpdateFlagValues): void {
