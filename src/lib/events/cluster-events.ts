@@ -1,8 +1,8 @@
 // The swarm's events, derived on every manager from the store's watch (so a
 // follower on etcd sees the same events as the leader), with the last
 // RING_SIZE kept for `since`. The store's watch says what changed but, for a
-// remove or an update, not what it was: the last version of each service, node
-// and network is kept here to name removed objects and to compare updates.
+// remove or an update, not what it was: the last version of each service, node,
+// network, secret and config is kept here to name removed objects and to compare updates.
 import type { Kind, Store, StoreEvent } from '../store/index.js'
 import type { StoredObject } from '../types/index.js'
 import type { EventFilter } from './filter.js'
@@ -12,7 +12,7 @@ import { Ring } from './ring.js'
 /** How many events each manager keeps for `since` (dockerd keeps 256). */
 export const RING_SIZE = 1024
 
-const TYPES: Partial<Record<Kind, EventType>> = { service: 'service', node: 'node', network: 'network' }
+const TYPES: Partial<Record<Kind, EventType>> = { service: 'service', node: 'node', network: 'network', secret: 'secret', config: 'config' }
 
 /** A subscriber's callback: every event as it happens. */
 export type EventListener = (event: ClusterEvent) => void

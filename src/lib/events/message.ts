@@ -1,10 +1,10 @@
 // Swarm events as dockerd emits them (daemon/events.go, logServiceEvent and its
-// siblings): one per committed change of a service, node or network, with the
-// changed fields as `<field>.old` / `<field>.new` attributes.
-import type { Network, Node, Service, StoredObject } from '../types/index.js'
+// siblings): one per committed change of a service, node, network, secret or
+// config, with the changed fields as `<field>.old` / `<field>.new` attributes.
+import type { Network, Node, Secret, Service, StoredObject } from '../types/index.js'
 
-/** The object kinds that make docker events (tsw keeps no secrets or configs). */
-export type EventType = 'service' | 'node' | 'network'
+/** The object kinds that make docker events. */
+export type EventType = 'service' | 'node' | 'network' | 'secret' | 'config'
 
 /** What happened to the object, in docker's words. */
 export type EventAction = 'create' | 'update' | 'remove'
@@ -47,10 +47,15 @@ export function deriveEvent(type: EventType, action: EventAction, object: Stored
     attrs.name = n.Spec.Name || n.Description?.Hostname || ''
     labels = n.Spec.Labels ?? {}
     if (action === 'update' && old) nodeChanges(n, old as Node, attrs)
-  } else {
+  } else if (type === 'network') {
     const n = object as Network
     attrs.name = n.Name
     labels = n.Labels ?? {}
+  } else {
+    // A secret's or config's name and labels only: its data never goes into an event.
+    const x = object as Secret
+    attrs.name = x.Spec.Name
+    labels = x.Spec.Labels ?? {}
   }
   return {
     message: {

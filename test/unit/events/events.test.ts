@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { ClusterEvents, parseEventFilter, parseEventTime } from '../../../src/lib/events/index.js'
 import { prettyEvent, rfc3339NanoFixed } from '../../../src/lib/format/events.js'
 import { SqliteStore } from '../../../src/lib/store/index.js'
-import type { Node, Service } from '../../../src/lib/types/index.js'
+import type { Node, Secret, Service } from '../../../src/lib/types/index.js'
 import { node, service } from '../orchestrator/fixtures.js'
 
 async function withEvents() {
@@ -29,6 +29,23 @@ describe('swarm events from store changes', () => {
       'service update s1 (name=s1, replicas.new=5, replicas.old=2)',
       'service remove s1 (name=s1)',
     ])
+  })
+
+  it('gives secrets and configs their create, update and remove, by name and labels and never with their data', async () => {
+    const { store, seen, events } = await withEvents()
+    const spec = { Name: 'db-password', Labels: { app: 'db' }, Data: 'c2VjcmV0' }
+    const x = await store.create<Secret>('secret', { ID: 'x1', Version: { Index: 0 }, CreatedAt: '', UpdatedAt: '', Spec: spec })
+    await store.update<Secret>('secret', { ...x, Spec: { ...spec, Labels: { app: 'db', tier: '1' } } })
+    await store.delete('secret', 'x1')
+    await store.create<Secret>('config', { ID: 'c1', Version: { Index: 0 }, CreatedAt: '', UpdatedAt: '', Spec: { Name: 'nginx.conf', Data: 'eA==' } })
+    expect(seen).toEqual([
+      'secret create x1 (name=db-password)',
+      'secret update x1 (name=db-password)',
+      'secret remove x1 (name=db-password)',
+      'config create c1 (name=nginx.conf)',
+    ])
+    expect(events.recent(parseEventFilter('{"type":{"secret":true},"label":{"app=db":true}}')).map((m) => m.Action)).toEqual(['create', 'update', 'remove'])
+    expect(JSON.stringify(events.recent(parseEventFilter(null)))).not.toContain('c2VjcmV0')
   })
 
   it('gives a node\'s availability and state changes, and sees objects stored before it started', async () => {
