@@ -5,6 +5,7 @@
 import { modify, Reactor, type Store } from '../store/index.js'
 import { NetworkAllocator } from '../network/allocator.js'
 import { isTerminal, type Network, type Node, type Service, type Task } from '../types/index.js'
+import { isJob, planJob } from './jobs.js'
 import { planService } from './reconcile.js'
 import { bySlot } from './slots.js'
 import { newTask } from './task.js'
@@ -61,7 +62,7 @@ export class Orchestrator {
     for (const service of services) {
       const own = byService.get(service.ID) ?? []
       byService.delete(service.ID)
-      const plan = planService(service, own, nodes, now)
+      const plan = isJob(service) ? planJob(service, own, nodes, now) : planService(service, own, nodes, now)
       for (const s of plan.shutdown) await this.shutdown(s.taskId, s.reason)
       for (const w of plan.create) await store.create('task', newTask(service, w, new Date(now), this.allocator))
       if (plan.wakeAt) wakeAt = Math.min(wakeAt, plan.wakeAt)

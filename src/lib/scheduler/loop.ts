@@ -3,7 +3,7 @@
 // fits stays pending with the reason in its status, and is tried again on
 // the next change.
 import { modify, Reactor, type Store } from '../store/index.js'
-import { isTerminal, type Node, type Task } from '../types/index.js'
+import { isTerminal, wantsRun, type Node, type Task } from '../types/index.js'
 import { hostPorts } from './sched-task.js'
 import { scheduleTasks } from './scheduler.js'
 
@@ -28,7 +28,7 @@ export class SchedulerLoop {
   private async scheduleAll(): Promise<void> {
     const { store } = this.opts
     const [tasks, nodes] = await Promise.all([store.list<Task>('task'), store.list<Node>('node')])
-    const pending = tasks.filter((t) => t.Status.State === 'pending' && t.DesiredState === 'running')
+    const pending = tasks.filter((t) => t.Status.State === 'pending' && wantsRun(t))
     if (pending.length === 0) return
     const active = tasks.filter((t) => !isTerminal(t.Status.State) && t.Status.State !== 'pending')
     // Tasks of global services come with their node: scheduleTasks checks them against it alone.
@@ -37,7 +37,7 @@ export class SchedulerLoop {
     for (const r of results) {
       for (const a of r.assigned) {
         await modify<Task>(store, 'task', a.taskId, (t) => {
-          if (t.Status.State !== 'pending' || t.DesiredState !== 'running') return
+          if (t.Status.State !== 'pending' || !wantsRun(t)) return
           t.NodeID = a.nodeId
           t.Status = {
             Timestamp: now(), State: 'assigned', Message: 'scheduler assigned task to node',

@@ -1,6 +1,6 @@
 // The scheduler's view of a node: the Node plus what its tasks already take.
 import type { Node, Task } from '../types/index.js'
-import { stateIndex } from '../types/index.js'
+import { stateIndex, wantsRun } from '../types/index.js'
 import { hostPortKey, type HostPort } from './sched-task.js'
 
 const RUNNING = stateIndex('running')
@@ -27,7 +27,7 @@ export class NodeInfo {
     this.taskIds.add(task.ID)
     // Like swarmkit, a task on its way out still holds resources and ports
     // but no longer counts towards spreading.
-    if (stateIndex(task.DesiredState) <= RUNNING) {
+    if (stateIndex(task.DesiredState) <= RUNNING || wantsRun(task)) {
       this.activeTasks++
       this.activeByService.set(task.ServiceID, this.serviceTasks(task.ServiceID) + 1)
     }
