@@ -3,7 +3,7 @@ import { BaseCommand } from '../lib/cli/base.js'
 import { parseDuration } from '../lib/cli/duration.js'
 import { plainStoreWarning } from '../lib/cli/insecure.js'
 import { leaseFromFlags, storeFlags, storeFromFlags } from '../lib/cli/store-flags.js'
-import { InvalidArgumentError } from '../lib/errors/index.js'
+import { metricsAddr } from '../lib/cli/metrics-addr.js'
 
 export default class ManagerCommand extends BaseCommand {
   static override summary = 'Run the swarm manager in the foreground'
@@ -15,6 +15,7 @@ export default class ManagerCommand extends BaseCommand {
     'engines-file': Flags.string({ description: 'File of engine addresses (one per line: tcp://…, ssh://…) added as nodes at start, as classic swarm\'s file discovery' }),
     'import-from': Flags.string({ description: 'data dir of a single-manager (SQLite) swarm to move to the --store etcd first; the manager then runs on it', helpGroup: 'STORE' }),
     ...storeFlags,
+    'metrics-addr': Flags.string({ description: 'Serve Prometheus metrics and the cluster page over HTTP at this address (format: <ip>:<port>; default: the one swarm init was given)' }),
     detach: Flags.boolean({ char: 'd', description: 'Run the manager in the background (pidfile and log in the data dir), as swarm init does' }),
     'listen-addr': Flags.string({ description: 'On the host of a promoted node: where its new manager listens (format: <ip>[:port])', default: '0.0.0.0:2377' }),
     'advertise-addr': Flags.string({ description: 'On the host of a promoted node: the address other managers reach it at (default: the node\'s address)' }),
@@ -22,51 +23,33 @@ export default class ManagerCommand extends BaseCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(ManagerCommand)
-    let dataDir = this.dataDir(flags)
     const leaseSeconds = leaseFromFlags(flags)
     const store = storeFromFlags(flags)
-    if (flags['import-from']) {
-      if (!store) throw new InvalidArgumentError('--import-from needs --store etcd://… (where to move the swarm)')
-      if (flags['data-dir'] && flags['data-dir'] !== flags['import-from']) throw new InvalidArgumentError('--import-from is the data dir the manager then runs on: leave out --data-dir, or give the same folder')
-      dataDir = flags['import-from']
-      const { importToEtcd } = await import('../lib/manager/import.js')
-      const warning = plainStoreWarning(store)
-      if (warning) process.stderr.write(warning + '\n')
-      const copied = await importToEtcd(dataDir, store)
-      process.stderr.write(`imported ${copied} objects of ${dataDir} into ${store.URL}\n`)
-    } else if (store) {
-      throw new InvalidArgumentError('--store on "tsw manager" goes with --import-from; a swarm chooses its store at "tsw swarm init --store"')
-    }
-    const { readContext, readManagerConfig } = await import('../lib/config/index.js')
-    if (!readManagerConfig(dataDir) && readContext(dataDir)) {
-      // The host of a node promoted to manager: it gets what its own manager needs first.
-      const { setupPromotedManager } = await import('../lib/client/join.js')
-      await setupPromotedManager(this.client(flags), { dataDir, listenAddr: flags['listen-addr'], advertiseAddr: flags['advertise-addr'] })
-    }
+    const warning = flags['import-from'] ? plainStoreWarning(store) : undefined
+    if (warning) process.stderr.write(warning + '\n')
+    const { prepareManager, runManager } = await import('../lib/manager/run.js')
+    const dataDir = await prepareManager({
+      dataDir: this.dataDir(flags),
+      dataDirFlag: flags['data-dir'],
+      importFrom: flags['import-from'],
+      store,
+      setupPromoted: async (dir) => {
+        const { setupPromotedManager } = await import('../lib/client/join.js')
+        await setupPromotedManager(this.client(flags), { dataDir: dir, listenAddr: flags['listen-addr'], advertiseAddr: flags['advertise-addr'] })
+      },
+    })
     if (flags.detach) {
       const { startDaemon } = await import('../lib/manager/daemon.js')
       const pid = await startDaemon(dataDir, process.argv[1])
       return this.out(`manager running in the background (pid ${pid})\n`)
     }
-    const { Manager } = await import('../lib/manager/manager.js')
-    const manager = new Manager({
+    await runManager({
       dataDir,
       heartbeatMs: flags['dispatcher-heartbeat'] ? parseDuration(flags['dispatcher-heartbeat'], 'dispatcher-heartbeat') : undefined,
       leaseSeconds,
       strategy: flags.strategy as 'spread' | 'binpack' | 'random',
       enginesFile: flags['engines-file'],
-    })
-    // A loop that lost a call to an unreachable store tries again; the manager must not die of it.
-    process.on('unhandledRejection', (err) => process.stderr.write(`${new Date().toISOString()} unhandled: ${(err as Error)?.stack ?? String(err)}\n`))
-    await manager.start()
-    await new Promise<void>((resolve) => {
-      for (const sig of ['SIGTERM', 'SIGINT'] as const) {
-        process.once(sig, () => {
-          // A stop that hangs (an engine or etcd that answers nothing) must not keep the process.
-          setTimeout(() => process.exit(0), 10_000).unref()
-          void manager.stop().then(resolve)
-        })
-      }
+      metricsAddr: flags['metrics-addr'] && metricsAddr(flags['metrics-addr']),
     })
   }
 }

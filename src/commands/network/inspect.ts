@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../../lib/cli/base.js'
-import { describeError, MultiError } from '../../lib/cli/errors.js'
+import { gatherArgs, MultiError } from '../../lib/cli/errors.js'
 import { renderNetworkInspect } from '../../lib/format/networks.js'
 import type { Network } from '../../lib/types/index.js'
 
@@ -17,18 +17,10 @@ export default class NetworkInspect extends BaseCommand {
     const { argv, flags } = await this.parse(NetworkInspect)
     const client = this.client(flags)
     // Like docker: print the networks found, then one error per argument that failed.
-    const found: Network[] = []
-    const errors: string[] = []
-    for (const ref of argv as string[]) {
-      try {
-        found.push(await client.get<Network>(`/networks/${encodeURIComponent(ref)}`))
-      } catch (err) {
-        errors.push(describeError(err))
-      }
-    }
-    const { out, errors: templateErrors } = renderNetworkInspect(found, flags.format)
+    const networks = await gatherArgs(argv as string[], (ref) => client.get<Network>(`/networks/${encodeURIComponent(ref)}`))
+    const { out, errors: templateErrors } = renderNetworkInspect(networks.found, flags.format)
     this.out(out)
-    errors.push(...templateErrors)
+    const errors = [...networks.errors, ...templateErrors]
     if (errors.length) throw new MultiError(errors)
   }
 }

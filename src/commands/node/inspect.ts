@@ -1,10 +1,9 @@
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../../lib/cli/base.js'
-import { describeError, MultiError } from '../../lib/cli/errors.js'
+import { gatherArgs } from '../../lib/cli/errors.js'
 import { getNode } from '../../lib/cli/nodes.js'
 import { renderInspect } from '../../lib/format/inspect.js'
 import { prettyNode } from '../../lib/format/nodes.js'
-import type { Node } from '../../lib/types/index.js'
 
 export default class NodeInspect extends BaseCommand {
   static override summary = 'Display detailed information on one or more nodes'
@@ -18,17 +17,9 @@ export default class NodeInspect extends BaseCommand {
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(NodeInspect)
     const client = this.client(flags)
-    const found: Node[] = []
-    const errors: string[] = []
-    for (const ref of argv as string[]) {
-      try {
-        found.push(await getNode(client, ref))
-      } catch (err) {
-        errors.push(describeError(err))
-      }
-    }
-    if (flags.pretty) this.out(found.map(prettyNode).join('\n'))
-    else this.out(renderInspect(found, flags.format))
-    if (errors.length) throw new MultiError(errors)
+    const nodes = await gatherArgs(argv as string[], (ref) => getNode(client, ref))
+    if (flags.pretty) this.out(nodes.found.map(prettyNode).join('\n'))
+    else this.out(renderInspect(nodes.found, flags.format))
+    nodes.rethrow()
   }
 }

@@ -11,7 +11,7 @@ export default class NodePromote extends BaseCommand {
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(NodePromote)
     const client = this.client(flags)
-    const { TswStore } = await client.get<{ TswStore?: string }>('/info')
+    const { TswStore } = await client.info()
     await eachArg(argv as string[], async (ref) => {
       let already = false
       await updateNodeSpec(client, ref, (spec) => {

@@ -1,10 +1,9 @@
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../../lib/cli/base.js'
-import { describeError, MultiError } from '../../lib/cli/errors.js'
+import { gatherArgs } from '../../lib/cli/errors.js'
 import { getNode } from '../../lib/cli/nodes.js'
 import { listTasks, lookupTaskNames, parseFilters, withFilter } from '../../lib/cli/tasks.js'
 import { renderTasks } from '../../lib/format/tasks.js'
-import type { Task } from '../../lib/types/index.js'
 
 export default class NodePs extends BaseCommand {
   static override summary = 'List tasks running on one or more nodes, defaults to current node'
@@ -23,21 +22,13 @@ export default class NodePs extends BaseCommand {
     const client = this.client(flags)
     const refs = argv.length ? (argv as string[]) : ['self']
     const filters = parseFilters(flags.filter)
-    const tasks: Task[] = []
-    const errors: string[] = []
-    for (const ref of refs) {
-      try {
-        const node = await getNode(client, ref)
-        tasks.push(...await listTasks(client, withFilter(filters, 'node', node.ID)))
-      } catch (err) {
-        errors.push(describeError(err))
-      }
-    }
+    const perNode = await gatherArgs(refs, async (ref) => listTasks(client, withFilter(filters, 'node', (await getNode(client, ref)).ID)))
+    const tasks = perNode.found.flat()
     // Like docker: print the table unless every node failed, then report the failures.
-    if (!errors.length || tasks.length) {
+    if (!perNode.errors.length || tasks.length) {
       const names = await lookupTaskNames(client, flags['no-resolve'])
       this.out(renderTasks(tasks, names, { format: flags.format, quiet: flags.quiet, trunc: !flags['no-trunc'], now: Date.now() }))
     }
-    if (errors.length) throw new MultiError(errors)
+    perNode.rethrow()
   }
 }

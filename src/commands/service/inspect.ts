@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../../lib/cli/base.js'
-import { describeError, MultiError } from '../../lib/cli/errors.js'
+import { gatherArgs } from '../../lib/cli/errors.js'
 import { inspectService, networkNames } from '../../lib/cli/service-refs.js'
 import { renderInspect } from '../../lib/format/inspect.js'
 import { prettyServices } from '../../lib/format/services.js'
@@ -29,16 +29,8 @@ export default class ServiceInspect extends BaseCommand {
       this.out(prettyServices(services, { now: Date.now(), networkNames: await networkNames(client, services) }))
       return
     }
-    const found: Service[] = []
-    const errors: string[] = []
-    for (const ref of argv as string[]) {
-      try {
-        found.push(await inspectService(client, ref))
-      } catch (err) {
-        errors.push(describeError(err))
-      }
-    }
-    this.out(renderInspect(found, format))
-    if (errors.length) throw new MultiError(errors)
+    const services = await gatherArgs(argv as string[], (ref) => inspectService(client, ref))
+    this.out(renderInspect(services.found, format))
+    services.rethrow()
   }
 }

@@ -4,7 +4,6 @@ import { rotationSpec, trustRoot, waitForRotation } from '../../lib/cli/ca.js'
 import { certExpiry } from '../../lib/cli/cert-expiry.js'
 import { RenewingClient } from '../../lib/client/renew.js'
 import { InvalidArgumentError } from '../../lib/errors/index.js'
-import type { Swarm } from '../../lib/types/index.js'
 
 export default class SwarmCa extends BaseCommand {
   static override summary = 'Display and rotate the root CA'
@@ -33,20 +32,18 @@ export default class SwarmCa extends BaseCommand {
     }
     if (flags['finish-rotation']) {
       await client.post('/tsw/ca/finish')
-      return this.out(trustRoot(await client.get<Swarm>('/swarm')))
+      return this.out(trustRoot(await client.swarm()))
     }
     if (!flags.rotate) {
       for (const f of ['ca-cert', 'ca-key', 'cert-expiry'] as const) {
         if (flags[f] !== undefined) throw new InvalidArgumentError(`\`--${f}\` flag requires the \`--rotate\` flag to update the CA`)
       }
-      return this.out(trustRoot(await client.get<Swarm>('/swarm')))
+      return this.out(trustRoot(await client.swarm()))
     }
-    const swarm = await client.get<Swarm>('/swarm')
-    const spec = rotationSpec(swarm, {
+    await client.updateSwarm((_spec, swarm) => rotationSpec(swarm, {
       caCertFile: flags['ca-cert'], caKeyFile: flags['ca-key'],
       certExpiryMs: flags['cert-expiry'] ? certExpiry(flags['cert-expiry']) : undefined,
-    })
-    await client.post('/swarm/update', { query: { version: swarm.Version.Index }, body: spec })
+    }))
     // This host moves over at once (others on their next command).
     if (client instanceof RenewingClient) await client.renew()
     if (flags.detach) return

@@ -6,6 +6,7 @@ import { engineFlags, engineRefFromFlags } from '../../lib/cli/engine-flags.js'
 import { joinInstructions } from '../../lib/cli/join-message.js'
 import { plainEngineWarning, plainStoreWarning } from '../../lib/cli/insecure.js'
 import { leaseFromFlags, storeFromFlags, storeFlags } from '../../lib/cli/store-flags.js'
+import { metricsAddr } from '../../lib/cli/metrics-addr.js'
 
 export default class SwarmInit extends BaseCommand {
   static override summary = 'Initialize a swarm'
@@ -19,6 +20,7 @@ export default class SwarmInit extends BaseCommand {
     'cert-expiry': Flags.string({ description: 'Validity period for node certificates (ns|us|ms|s|m|h)', default: '2160h0m0s' }),
     ...engineFlags,
     ...storeFlags,
+    'metrics-addr': Flags.string({ description: 'Serve Prometheus metrics and the cluster page over HTTP at this address (format: <ip>:<port>)' }),
   }
 
   async run(): Promise<void> {
@@ -37,6 +39,7 @@ export default class SwarmInit extends BaseCommand {
       certExpiryMs: certExpiry(flags['cert-expiry']),
       store,
       leaseSeconds: leaseFromFlags(flags),
+      metricsAddr: flags['metrics-addr'] && metricsAddr(flags['metrics-addr']),
     })
     try {
       await startDaemon(dataDir, process.argv[1])

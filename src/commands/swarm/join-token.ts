@@ -2,7 +2,6 @@ import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../../lib/cli/base.js'
 import { joinInstructions } from '../../lib/cli/join-message.js'
 import { InvalidArgumentError } from '../../lib/errors/index.js'
-import type { Swarm } from '../../lib/types/index.js'
 
 export default class SwarmJoinToken extends BaseCommand {
   static override summary = 'Manage join tokens'
@@ -20,18 +19,14 @@ export default class SwarmJoinToken extends BaseCommand {
     const role = args.role
     if (role !== 'worker' && role !== 'manager') throw new InvalidArgumentError(`unknown role ${role}: use worker or manager`)
     const client = this.client(flags)
-    let swarm = await client.get<Swarm>('/swarm')
     if (flags.rotate) {
-      await client.post('/swarm/update', {
-        query: { version: swarm.Version.Index, rotateWorkerToken: role === 'worker', rotateManagerToken: role === 'manager' },
-        body: swarm.Spec,
-      })
-      swarm = await client.get<Swarm>('/swarm')
+      await client.updateSwarm(() => {}, { rotateWorkerToken: role === 'worker', rotateManagerToken: role === 'manager' })
       if (!flags.quiet) this.out(`Successfully rotated ${role} join token.\n\n`)
     }
+    const swarm = await client.swarm()
     const token = role === 'worker' ? swarm.JoinTokens.Worker : swarm.JoinTokens.Manager
     if (flags.quiet) return this.out(`${token}\n`)
-    const info = await client.get<{ Swarm: { NodeID: string; RemoteManagers: Array<{ NodeID: string; Addr: string }> } }>('/info')
+    const info = await client.info()
     const addr = info.Swarm.RemoteManagers.find((m) => m.NodeID === info.Swarm.NodeID)?.Addr ?? `${client.host}:${client.port}`
     this.out(joinInstructions(role, token, addr))
   }

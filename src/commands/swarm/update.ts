@@ -1,7 +1,6 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../../lib/cli/base.js'
 import { certExpiry } from '../../lib/cli/cert-expiry.js'
-import type { Swarm } from '../../lib/types/index.js'
 
 export default class SwarmUpdate extends BaseCommand {
   static override summary = 'Update the swarm'
@@ -13,11 +12,9 @@ export default class SwarmUpdate extends BaseCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(SwarmUpdate)
-    const client = this.client(flags)
-    const swarm = await client.get<Swarm>('/swarm')
-    const spec = structuredClone(swarm.Spec)
-    if (flags['cert-expiry']) spec.CAConfig = { ...spec.CAConfig, NodeCertExpiry: certExpiry(flags['cert-expiry']) * 1_000_000 }
-    await client.post('/swarm/update', { query: { version: swarm.Version.Index }, body: spec })
+    await this.client(flags).updateSwarm((spec) => {
+      if (flags['cert-expiry']) spec.CAConfig = { ...spec.CAConfig, NodeCertExpiry: certExpiry(flags['cert-expiry']) * 1_000_000 }
+    })
     this.out('Swarm updated.\n')
   }
 }

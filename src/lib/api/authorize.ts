@@ -4,11 +4,11 @@ import { checkAdminCert } from '../cluster/admin-certs.js'
 import { ForbiddenError } from '../errors/index.js'
 import type { Store } from '../store/index.js'
 import type { Node } from '../types/index.js'
-import type { Authorize } from './server.js'
+import { ADMIN_OU } from '../pki/roles.js'
+import type { ApiRequest, Caller } from './http.js'
 
-export const ADMIN_OU = 'tsw-admin'
-/** The organisational unit of managers' certificates (cluster/renew.ts roleOU). */
-export const MANAGER_OU = 'swarm-manager'
+/** Decides whether an authenticated caller may use a route; throws ForbiddenError if not. */
+export type Authorize = (caller: Caller, req: ApiRequest) => Promise<void>
 const NOT_MANAGER = "This node is not a swarm manager. Worker nodes can't be used to view or modify cluster state. Please run this command on a manager node or promote the current node to a manager."
 
 /** The authorisation rule of the manager's API. */

@@ -1,8 +1,9 @@
 import type { ClassicSwarm } from '../classic/index.js'
 import type { ManagerConfig } from '../config/index.js'
-import type { EnginePool } from '../dispatcher/index.js'
+import type { EnginePool } from '../engine/pool.js'
 import type { CertAndKey } from '../pki/index.js'
 import type { Store } from '../store/index.js'
+import type { ClusterEvents } from '../events/index.js'
 import type { RunningManager } from '../cluster/index.js'
 
 /** What the routes need of the running manager. */
@@ -30,6 +31,8 @@ export interface ApiContext {
   classic: ClassicSwarm
   /** The manager's log (default: stderr). */
   log?: (msg: string) => void
+  /** The swarm's events as this manager saw them (GET /events). */
+  events?: ClusterEvents
   /** Stops the manager; with `wipe`, its state is deleted (swarm leave --force). */
   shutdown(wipe: boolean): void
 }

@@ -11,7 +11,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import { request } from 'node:https'
 import { UnavailableError } from '../errors/index.js'
-import { MANAGER_OU } from './authorize.js'
+import { MANAGER_OU } from '../pki/roles.js'
 import type { ApiContext } from './context.js'
 import { MAX_BODY_BYTES, MAX_OPEN_BODY_BYTES, readBody, type Caller } from './http.js'
 import type { RunningManager } from '../cluster/index.js'

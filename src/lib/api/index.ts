@@ -3,13 +3,14 @@
 import { networkRoutes } from './routes/networks.js'
 import type { Server } from 'node:https'
 import type { Node } from '../types/index.js'
-import { serveUpgrades } from '../classic/index.js'
+import { serveUpgrades } from './upgrade.js'
 import { authorizer } from './authorize.js'
 import { forwardToLeader, mustForward } from './forward.js'
 import type { ApiContext } from './context.js'
 import { Router } from './router.js'
 import { caRoutes } from './routes/ca.js'
 import { containerRoutes } from './routes/containers.js'
+import { eventRoutes } from './routes/events.js'
 import { joinRoutes } from './routes/join.js'
 import { nodeRoutes } from './routes/nodes.js'
 import { serviceRoutes } from './routes/services.js'
@@ -18,7 +19,6 @@ import { systemRoutes } from './routes/system.js'
 import { createApiServer, type ServerTls } from './server.js'
 
 export type { ApiContext, LogOptions } from './context.js'
-export { ADMIN_OU } from './authorize.js'
 export { TSW_VERSION } from './routes/system.js'
 
 /** The manager's HTTPS server with every route. */
@@ -32,6 +32,7 @@ export function buildApiServer(ctx: ApiContext, tls: ServerTls): Server {
   containerRoutes(router, ctx)
   networkRoutes(router, ctx)
   caRoutes(router, ctx)
+  eventRoutes(router, ctx)
   const authorize = authorizer(ctx.store)
   const server = createApiServer(tls, router, authorize, {
     must: (method, path, req, caller) => mustForward(ctx, method, path, req, caller),

@@ -7,7 +7,8 @@ import type { TLSSocket } from 'node:tls'
 import { ForbiddenError, NotFoundError } from '../errors/index.js'
 import { MAX_BODY_BYTES, MAX_OPEN_BODY_BYTES, parseJsonBody, readJsonBody, send, sendError, type ApiRequest, type Caller } from './http.js'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { MANAGER_OU } from './authorize.js'
+import { MANAGER_OU } from '../pki/roles.js'
+import type { Authorize } from './authorize.js'
 import { FORWARDED, FORWARDED_CN, FORWARDED_OU } from './forward.js'
 import { stripVersion, type Handler, type Router } from './router.js'
 
@@ -37,9 +38,6 @@ export function stripForwardedHeaders(req: IncomingMessage): void {
   delete req.headers[FORWARDED_CN]
   delete req.headers[FORWARDED_OU]
 }
-
-/** Decides whether an authenticated caller may use a route; throws ForbiddenError if not. */
-export type Authorize = (caller: Caller, req: ApiRequest) => Promise<void>
 
 /** How a follower passes requests on to the leader (forward.ts). */
 export interface Forwarding {

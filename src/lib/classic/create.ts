@@ -4,7 +4,8 @@
 
 import { randomBytes } from 'node:crypto'
 import { ConflictError, NotFoundError } from '../errors/index.js'
-import { engineJson, engineError, readAll, requestEngine } from './engine-http.js'
+import { engineJson, readAll, requestEngine } from '../engine/http.js'
+import { engineError } from '../engine/errors.js'
 import { LABEL_CLASSIC_CLUSTER, LABEL_CLASSIC_ID } from './labels.js'
 import type { Target } from './members.js'
 import { EXPR_LABELS, type ContainerRequest, type EngineState } from './placement/index.js'

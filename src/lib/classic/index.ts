@@ -3,10 +3,9 @@
 // from the docker CLI or any SDK): a new container is placed by strategy and
 // filters (placement/), every other request goes to the engine that has the
 // container (locate.ts) through a reverse proxy that also carries hijacked
-// connections (proxy.ts, upgrade.ts). No container state is kept: the engines
-// are asked each time.
+// connections (proxy.ts; api/upgrade.ts hands it their sockets). No container
+// state is kept: the engines are asked each time.
 export { ClassicSwarm, type ClassicSwarmOptions } from './swarm.js'
-export { serveUpgrades, upgradeClient } from './upgrade.js'
 export { LABEL_CLASSIC_CLUSTER, LABEL_CLASSIC_ID } from './labels.js'
 export type { ClassicInfo } from './info.js'
 export type { Strategy } from './placement/index.js'

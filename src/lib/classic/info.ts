@@ -3,7 +3,7 @@
 // SystemStatus pairs listing each node (the docker CLI prints them as
 // " Nodes: 3", "  node01: 10.213.0.11:2375", "   └ Status: Healthy"…).
 
-import { engineJson } from './engine-http.js'
+import { engineJson } from '../engine/http.js'
 import { engineAddr, nodeName, type Member, type Target } from './members.js'
 import type { ResourceCache, ListedContainer } from './state.js'
 

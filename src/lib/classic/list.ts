@@ -4,7 +4,7 @@
 // engine that cannot be reached is skipped.
 
 import { TswError, UnavailableError } from '../errors/index.js'
-import { engineJson } from './engine-http.js'
+import { engineJson } from '../engine/http.js'
 import { LABEL_HELPER as NETWORK_HELPER_LABEL } from '../network/labels.js'
 import { nodeName, type Target } from './members.js'
 import type { ListedContainer, ListedImage } from './state.js'

@@ -4,7 +4,7 @@
 // it (full ID, ID prefix, name) or as classic swarm showed it, "node02/web".
 
 import { InvalidArgumentError, NotFoundError, TswError } from '../errors/index.js'
-import { engineJson } from './engine-http.js'
+import { engineJson } from '../engine/http.js'
 import { namesNode, nodeName, type Target } from './members.js'
 
 /** A container's inspect answer (the fields used here; the rest is passed on as is). */

@@ -1,8 +1,8 @@
 // The engines classic swarm works with: every node of the swarm whose engine
 // has not left, and, for the ready ones, a connection from the manager's pool.
 
-import type { StoredEngine } from '../cluster/index.js'
-import type { EnginePool } from '../dispatcher/index.js'
+import type { StoredEngine } from '../engine/record.js'
+import type { EnginePool } from '../engine/pool.js'
 import type { EngineConnection } from '../engine/index.js'
 import type { Store } from '../store/index.js'
 import type { Node } from '../types/index.js'

@@ -9,8 +9,8 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 import type { Duplex } from 'node:stream'
 import type { ApiRequest, ApiResponse } from '../api/http.js'
 import type { EngineConnection } from '../engine/index.js'
-import { enginePrefix, requestEngine, type EngineRequest } from './engine-http.js'
-import { upgradeClient } from './upgrade.js'
+import { enginePrefix, requestEngine, type EngineRequest } from '../engine/http.js'
+import { upgradeClient } from '../api/hijack.js'
 
 // Headers that describe one hop, not the message; Content-Length is recomputed for the re-serialised body.
 const HOP_BY_HOP = new Set([

@@ -9,7 +9,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { ApiRequest, ApiResponse } from '../api/http.js'
 import { InvalidArgumentError, NotFoundError } from '../errors/index.js'
-import { enginePrefix, engineError, readAll, requestEngine } from './engine-http.js'
+import { enginePrefix, readAll, requestEngine } from '../engine/http.js'
+import { engineError } from '../engine/errors.js'
 import { namesNode, nodeName, type Target } from './members.js'
 
 /** The engines' first answer to a pull must come within this. */

@@ -9,7 +9,7 @@ import type { EngineConnection } from '../engine/index.js'
 import { Limiter } from '../executor/limiter.js'
 import { LABEL_HELPER as NETWORK_HELPER_LABEL } from '../network/labels.js'
 import type { Node } from '../types/index.js'
-import { CALL_TIMEOUT_MS, engineJson } from './engine-http.js'
+import { CALL_TIMEOUT_MS, engineJson } from '../engine/http.js'
 import type { Member, Target } from './members.js'
 import type { EngineContainer, EngineState } from './placement/index.js'
 

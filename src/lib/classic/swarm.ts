@@ -4,13 +4,13 @@
 // here but a cache of the resources each container reserves).
 
 import type { ApiRequest, ApiResponse } from '../api/http.js'
-import type { EnginePool } from '../dispatcher/index.js'
+import type { EnginePool } from '../engine/pool.js'
 import { NotFoundError, UnavailableError } from '../errors/index.js'
 import type { Store } from '../store/index.js'
 import {
   checkNameFree, createOnEngine, engineCreateBody, newClassicId, pendingContainer,
 } from './create.js'
-import { enginePrefix, engineJson } from './engine-http.js'
+import { enginePrefix, engineJson } from '../engine/http.js'
 import { classicInfo, type ClassicInfo } from './info.js'
 import { LABEL_CLASSIC_ID } from './labels.js'
 import { listContainers, listImages } from './list.js'

@@ -60,11 +60,11 @@ export function rotationProgress(swarm: Swarm, nodes: Node[]): RotationProgress 
 }
 
 /** Polls until the rotation converges, printing progress as it changes (nothing with `quiet`). */
-export async function waitForRotation(client: Pick<ManagerClient, 'get'>, opts: { quiet?: boolean; write: (s: string) => void; bin: string; intervalMs?: number }): Promise<Swarm> {
+export async function waitForRotation(client: Pick<ManagerClient, 'get' | 'swarm'>, opts: { quiet?: boolean; write: (s: string) => void; bin: string; intervalMs?: number }): Promise<Swarm> {
   let last = ''
   let hinted = false
   for (;;) {
-    const swarm = await client.get<Swarm>('/swarm')
+    const swarm = await client.swarm()
     const p = rotationProgress(swarm, await client.get<Node[]>('/nodes'))
     const line = `desired root digest: ${rootDigest(swarm.TLSInfo.TrustRoot)}\n  rotated TLS certificates: ${p.certs}/${p.total} nodes\n  rotated CA certificates:  ${p.roots}/${p.total} nodes\n`
     if (!opts.quiet && line !== last) opts.write(line)

@@ -22,6 +22,28 @@ export class MultiError extends Error {
   }
 }
 
+/** What `gatherArgs` got: the objects found, and one line per argument that failed. */
+export interface Gathered<T> {
+  found: T[]
+  errors: string[]
+  /** Throws a MultiError of `errors` when there are any (called once what was found is printed). */
+  rethrow(): void
+}
+
+/** Runs `fn` for every argument in turn and keeps what it returns; failures become error lines, as docker's inspect and ps report them after the output. */
+export async function gatherArgs<T>(args: string[], fn: (arg: string) => Promise<T>): Promise<Gathered<T>> {
+  const found: T[] = []
+  const errors: string[] = []
+  for (const arg of args) {
+    try {
+      found.push(await fn(arg))
+    } catch (err) {
+      errors.push(describeError(err))
+    }
+  }
+  return { found, errors, rethrow: () => { if (errors.length) throw new MultiError(errors) } }
+}
+
 /** Runs `fn` for every argument, printing what it returns; failures are reported together at the end, as docker does. */
 export async function eachArg(args: string[], fn: (arg: string) => Promise<string | undefined>, out: (s: string) => void): Promise<void> {
   const errors: string[] = []

@@ -34,11 +34,11 @@ export async function logTarget(client: Getter, target: string): Promise<LogTarg
  * The `since` query value (Unix seconds, "1700000000.000000000") for --since: a Unix time as is,
  * a Go duration ("42m") before now, or a date ("2013-01-02T13:23:37Z"). Throws InvalidArgumentError.
  */
-export function sinceParam(value: string | undefined, now: number): string | undefined {
+export function sinceParam(value: string | undefined, now: number, name = 'since'): string | undefined {
   if (!value) return undefined
   if (/^\d+(\.\d+)?$/.test(value)) return value
-  const ms = /^(\d+(\.\d*)?(ns|us|µs|ms|s|m|h))+$/.test(value) ? now - parseDuration(value, 'since') : Date.parse(value)
-  if (Number.isNaN(ms)) throw new InvalidArgumentError(`invalid value for "since": "${value}" is neither a duration (42m) nor a timestamp (2013-01-02T13:23:37Z)`)
+  const ms = /^(\d+(\.\d*)?(ns|us|µs|ms|s|m|h))+$/.test(value) ? now - parseDuration(value, name) : Date.parse(value)
+  if (Number.isNaN(ms)) throw new InvalidArgumentError(`invalid value for "${name}": "${value}" is neither a duration (42m) nor a timestamp (2013-01-02T13:23:37Z)`)
   const whole = Math.floor(ms / 1000)
   return `${whole}.${String(Math.round((ms - whole * 1000) * 1e6)).padStart(9, '0')}`
 }

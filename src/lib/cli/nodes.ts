@@ -3,9 +3,8 @@ import type { ManagerClient } from '../client/client.js'
 import type { Node } from '../types/index.js'
 
 /** The ID of the manager's own node (what "self" means). */
-export async function selfNodeId(client: ManagerClient): Promise<string> {
-  const info = await client.get<{ Swarm: { NodeID: string } }>('/info')
-  return info.Swarm.NodeID
+export async function selfNodeId(client: Pick<ManagerClient, 'info'>): Promise<string> {
+  return (await client.info()).Swarm.NodeID
 }
 
 /** The node an argument names: "self", an ID, a unique ID prefix or a hostname. */

@@ -10,6 +10,9 @@ import { selfNodeId } from './nodes.js'
 /** The part of ManagerClient these lookups use (so tests can pass a fake). */
 export type Getter = Pick<ManagerClient, 'get'>
 
+/** A Getter that also reads GET /info (for "self"). */
+export type InfoGetter = Pick<ManagerClient, 'get' | 'info'>
+
 /** Filters as the API takes them: {"desired-state": {"running": true}, "service": {"<id>": true}}. */
 export type Filters = Record<string, Record<string, boolean>>
 
@@ -55,10 +58,10 @@ export async function resolveServiceRefs(client: Getter, refs: string[]): Promis
 }
 
 /** Filters with `node=self` replaced by this manager's node ID (docker resolves only "self"). */
-export async function resolveNodeFilter(client: Getter, filters: Filters): Promise<Filters> {
+export async function resolveNodeFilter(client: InfoGetter, filters: Filters): Promise<Filters> {
   if (!filters.node?.self) return filters
   const { self: _self, ...rest } = filters.node
-  return { ...filters, node: { ...rest, [await selfNodeId(client as ManagerClient)]: true } }
+  return { ...filters, node: { ...rest, [await selfNodeId(client)]: true } }
 }
 
 /** GET /tasks with filters. */

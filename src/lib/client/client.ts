@@ -3,6 +3,7 @@
 import type { IncomingMessage } from 'node:http'
 import { request } from 'node:https'
 import { TswError } from '../errors/index.js'
+import type { Swarm, SwarmSpec, SwarmUpdateFlags, SystemInfo } from '../types/index.js'
 
 /** An error the manager answered with ({"message": …} and a status). */
 export class ApiError extends TswError {}
@@ -53,6 +54,29 @@ export class ManagerClient {
 
   delete<T>(path: string, opts: RequestOptions = {}): Promise<T> {
     return this.request<T>('DELETE', path, opts)
+  }
+
+  /** GET /swarm: the cluster object, join tokens included. */
+  swarm(): Promise<Swarm> {
+    return this.get<Swarm>('/swarm')
+  }
+
+  /**
+   * Reads the swarm, lets `change` edit a copy of its spec (or return another one), and
+   * writes that back at the version read, so a concurrent update fails instead of being
+   * overwritten. Resolves with the swarm as read; rejects with the manager's ApiError.
+   */
+  async updateSwarm(change: (spec: SwarmSpec, swarm: Swarm) => SwarmSpec | void, flags: SwarmUpdateFlags = {}): Promise<Swarm> {
+    const swarm = await this.swarm()
+    const copy = structuredClone(swarm.Spec)
+    const spec = change(copy, swarm) ?? copy
+    await this.post('/swarm/update', { query: { version: swarm.Version.Index, ...flags }, body: spec })
+    return swarm
+  }
+
+  /** GET /info: the answering manager's node, the managers that run, the store kind. */
+  info(): Promise<SystemInfo> {
+    return this.get<SystemInfo>('/info')
   }
 
   /**

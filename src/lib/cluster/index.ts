@@ -1,4 +1,3 @@
-export * from './filters.js'
 export * from './nodes.js'
 export * from './swarm.js'
 export * from './node-record.js'

@@ -8,8 +8,9 @@ import { issueCertificate, parseJoinToken, type CertAndKey } from '../pki/index.
 import type { Store } from '../store/index.js'
 import type { EngineInfo, EngineRef, Node, NodeRole } from '../types/index.js'
 import { certExpiryMs, recordNodeCert } from './ca-rotation.js'
-import { roleOU } from './renew.js'
-import { newEngineRecord, newNode, type StoredEngine } from './node-record.js'
+import { roleOU } from '../pki/roles.js'
+import { newNode } from './node-record.js'
+import { newEngineRecord, type StoredEngine } from '../engine/record.js'
 import { getSwarm } from './swarm.js'
 
 export interface JoinRequest {

@@ -4,7 +4,8 @@ import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from '..
 import type { Store } from '../store/index.js'
 import type { Node, NodeSpec } from '../types/index.js'
 import { revokeAdminCertsIssuedBy } from './admin-certs.js'
-import { matchLabels, type Filters } from './filters.js'
+import { exact, matchLabels, passes, prefix, valuesOf } from '../filters/match.js'
+import type { Filters } from '../filters/parse.js'
 
 export const NODE_FILTERS = ['id', 'name', 'role', 'membership', 'label', 'node.label']
 
@@ -24,17 +25,14 @@ export async function resolveNode(store: Store, ref: string): Promise<Node> {
 
 /** Nodes that pass every filter (values of one filter are alternatives). */
 export function filterNodes(nodes: Node[], filters: Filters): Node[] {
-  const any = (name: string, test: (v: string) => boolean) => {
-    const values = filters.get(name)
-    return !values || values.length === 0 || values.some(test)
-  }
+  const any = (name: string, test: (v: string) => boolean) => passes(filters, name, test)
   return nodes.filter((n) =>
-    any('id', (v) => n.ID.startsWith(v)) &&
+    prefix(valuesOf(filters, 'id'), n.ID) &&
     any('name', (v) => (n.Spec.Name ?? n.Description.Hostname).startsWith(v) || n.Description.Hostname.startsWith(v)) &&
-    any('role', (v) => n.Spec.Role === v) &&
+    exact(valuesOf(filters, 'role'), n.Spec.Role) &&
     any('membership', (v) => v === 'accepted') &&
-    matchLabels(n.Description.Engine.Labels, filters.get('label') ?? []) &&
-    matchLabels(n.Spec.Labels, filters.get('node.label') ?? []),
+    matchLabels(valuesOf(filters, 'label'), n.Description.Engine.Labels) &&
+    matchLabels(valuesOf(filters, 'node.label'), n.Spec.Labels),
   )
 }
 

@@ -3,9 +3,9 @@
 // and gets a new one of the current root for a key it made, with the same subject (the
 // role follows the node's current role), and the root to trust from now on.
 import { X509Certificate } from 'node:crypto'
-import { ADMIN_OU } from '../api/authorize.js'
 import { ForbiddenError, InvalidArgumentError } from '../errors/index.js'
 import { reissueCertificate, type CertAndKey } from '../pki/index.js'
+import { ADMIN_OU, roleOU } from '../pki/roles.js'
 import type { Store } from '../store/index.js'
 import type { Node } from '../types/index.js'
 import { checkAdminCert, recordAdminCert, type AdminCertificate } from './admin-certs.js'
@@ -19,9 +19,6 @@ export interface RenewResponse {
   /** The root CA to trust from now on, PEM. */
   CACert: string
 }
-
-/** The organizational unit of a node's certificate, by its role (as swarmkit's). */
-export const roleOU = (role: Node['Spec']['Role']) => (role === 'manager' ? 'swarm-manager' : 'swarm-worker')
 
 /**
  * Issues the renewal of `callerPem` for `publicKeyPem`. Records the node's new

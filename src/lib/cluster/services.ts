@@ -5,7 +5,8 @@ import { newId } from '../identity/index.js'
 import { parseConstraints } from '../scheduler/constraints.js'
 import type { Store } from '../store/index.js'
 import type { Network, Service, ServiceSpec, Task } from '../types/index.js'
-import { matchLabels, type Filters } from './filters.js'
+import { matchLabels, passes, prefix, valuesOf } from '../filters/match.js'
+import type { Filters } from '../filters/parse.js'
 import { publishesIngress } from '../network/service-networks.js'
 import { ensureIngress } from './networks.js'
 import { checkPort, show } from './port-checks.js'
@@ -125,15 +126,12 @@ export async function updateService(store: Store, service: Service, version: num
 
 /** Services that pass every filter. */
 export function filterServices(services: Service[], filters: Filters): Service[] {
-  const any = (name: string, test: (v: string) => boolean) => {
-    const values = filters.get(name)
-    return !values || values.length === 0 || values.some(test)
-  }
+  const any = (name: string, test: (v: string) => boolean) => passes(filters, name, test)
   return services.filter((s) =>
-    any('id', (v) => s.ID.startsWith(v)) &&
-    any('name', (v) => s.Spec.Name.startsWith(v)) &&
+    prefix(valuesOf(filters, 'id'), s.ID) &&
+    prefix(valuesOf(filters, 'name'), s.Spec.Name) &&
     any('mode', (v) => MODE_FILTER[v] === modeKind(s.Spec)) &&
-    matchLabels(s.Spec.Labels, filters.get('label') ?? []))
+    matchLabels(valuesOf(filters, 'label'), s.Spec.Labels))
 }
 
 /** The mode filter's values, as dockerd takes them. */

@@ -1,7 +1,8 @@
 // Task listing for GET /tasks: docker's task filters.
 import { isDirty } from '../orchestrator/task.js'
 import type { Service, Task } from '../types/index.js'
-import { matchLabels, type Filters } from './filters.js'
+import { matchLabels, passes, prefix, valuesOf } from '../filters/match.js'
+import type { Filters } from '../filters/parse.js'
 
 export const TASK_FILTERS = ['id', 'name', 'service', 'node', 'label', 'desired-state', '_up-to-date']
 
@@ -17,16 +18,13 @@ export function filterTasks(tasks: Task[], filters: Filters, services: Service[]
     const s = services.find((x) => x.ID === t.ServiceID)
     return !!s && !isDirty(t, s)
   }
-  const any = (name: string, test: (v: string) => boolean) => {
-    const values = filters.get(name)
-    return !values || values.length === 0 || values.some(test)
-  }
+  const any = (name: string, test: (v: string) => boolean) => passes(filters, name, test)
   return tasks.filter((t) =>
-    any('id', (v) => t.ID.startsWith(v)) &&
-    any('name', (v) => nameOf(t).startsWith(v)) &&
+    prefix(valuesOf(filters, 'id'), t.ID) &&
+    prefix(valuesOf(filters, 'name'), nameOf(t)) &&
     any('service', (v) => serviceIds(v).includes(t.ServiceID)) &&
     any('node', (v) => !!t.NodeID && nodeIds(v).includes(t.NodeID)) &&
     any('desired-state', (v) => t.DesiredState === v || (v === 'running' && t.DesiredState === 'ready')) &&
     any('_up-to-date', (v) => (v === 'true' || v === '1') === upToDate(t)) &&
-    matchLabels(t.Labels, filters.get('label') ?? []))
+    matchLabels(valuesOf(filters, 'label'), t.Labels))
 }

@@ -17,6 +17,8 @@ export interface ManagerConfig {
   Store?: StoreConfig
   /** The lease of the leader election (several managers on etcd), seconds. */
   LeaseSeconds?: number
+  /** Where the manager serves Prometheus metrics and the cluster page over plain HTTP (HOST:PORT), if anywhere. */
+  MetricsAddr?: string
 }
 
 /** An etcd store: its URL (etcd://h1:2379,h2:2379) and TLS files as etcd's clients take them. */

@@ -1,11 +1,11 @@
 // Node health: every heartbeat period the dispatcher pings each node's engine.
 // Two missed beats in a row turn the node down; an answer turns it ready again
 // (its Description is read afresh, the engine may have been upgraded).
-import { describeEngine, type StoredEngine } from '../cluster/index.js'
+import { describeEngine, type StoredEngine } from '../engine/record.js'
 import { pingEngine, probeEngine } from '../engine/index.js'
 import { modify, type Store } from '../store/index.js'
 import type { Node } from '../types/index.js'
-import type { EnginePool } from './engines.js'
+import type { EnginePool } from '../engine/pool.js'
 import { Heartbeat } from './heartbeat.js'
 
 export interface DispatcherOptions {

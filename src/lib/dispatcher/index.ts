@@ -1,3 +1,2 @@
 export { Dispatcher, type DispatcherOptions } from './dispatcher.js'
-export { EnginePool } from './engines.js'
 export { Heartbeat, MISSES_TO_DOWN } from './heartbeat.js'

@@ -1,55 +1,9 @@
 // Asking an engine whether it is there (/_ping) and what it is (/info), with
 // deadlines: a hung connection must not hang a heartbeat.
 
-import { UnavailableError } from '../errors/index.js'
 import type { EngineInfo } from '../types/index.js'
+import { withDeadline } from './call.js'
 import type { EngineConnection } from './connect.js'
-
-/**
- * Runs request(signal) and settles within timeoutMs: on time-out the signal
- * aborts the request and the promise rejects with onTimeout(). Other failures
- * pass through mapError.
- */
-export async function raceDeadline<T>(
-  timeoutMs: number,
-  onTimeout: () => Error,
-  mapError: (err: unknown) => Error,
-  request: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
-  const controller = new AbortController()
-  let timer: NodeJS.Timeout | undefined
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(onTimeout())
-      controller.abort()
-    }, timeoutMs)
-  })
-  try {
-    return await Promise.race([request(controller.signal), deadline])
-  } catch (err) {
-    throw mapError(err)
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
-/**
- * Runs request(signal) against conn's engine and settles within timeoutMs.
- * Failures become UnavailableError ("cannot reach engine URL: …"), HTTP error
- * answers included.
- */
-export function withDeadline<T>(
-  conn: EngineConnection,
-  timeoutMs: number,
-  request: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
-  return raceDeadline(
-    timeoutMs,
-    () => new UnavailableError(`cannot reach engine ${conn.address.url}: no answer within ${timeoutMs} ms`),
-    (err) => (err instanceof UnavailableError ? err : unavailable(conn, err)),
-    request,
-  )
-}
 
 /** Resolves when the engine answers /_ping within timeoutMs; else UnavailableError. */
 export async function pingEngine(conn: EngineConnection, timeoutMs: number): Promise<void> {
@@ -111,12 +65,4 @@ function normalizeArch(arch: string): string {
 function call(conn: EngineConnection, method: 'ping' | 'info', abortSignal: AbortSignal): Promise<unknown> {
   const fn = conn.docker[method] as unknown as (opts: { abortSignal: AbortSignal }) => Promise<unknown>
   return fn.call(conn.docker, { abortSignal })
-}
-
-function unavailable(conn: EngineConnection, err: unknown): UnavailableError {
-  const e = err as { message?: string; statusCode?: number; code?: string }
-  let why = e?.message ?? String(err)
-  if (e?.statusCode) why = why.replace(/\s+$/, '') // dockerode pads its HTTP errors
-  else if (e?.code && !why.includes(e.code)) why = `${e.code}: ${why}`
-  return new UnavailableError(`cannot reach engine ${conn.address.url}: ${why}`)
 }

@@ -4,8 +4,9 @@
 // Engine events move task states; a periodic pass over each engine's
 // containers is the safety net (missed events, a manager restart, a node that
 // comes back with stale containers).
-import type { EnginePool } from '../dispatcher/engines.js'
-import type { StoredEngine } from '../cluster/node-record.js'
+import type { EnginePool } from '../engine/pool.js'
+import type { StoredEngine } from '../engine/record.js'
+import type { EngineConnection } from '../engine/index.js'
 import { modify, Reactor, type Store } from '../store/index.js'
 import { isTerminal, stateIndex, UNHEALTHY, wantsRun, type Node, type Service, type Task, type TaskState } from '../types/index.js'
 import { containerConfig } from './container-config.js'
@@ -24,6 +25,8 @@ export interface ExecutorOptions {
   networks?: { prepare(nodeId: string, networkIds: string[]): Promise<void> }
   /** DNS servers for tasks on overlay networks (the manager's resolver of service names). */
   dnsServers?: string[]
+  /** Makes the runner of a node's engine connection (unit tests pass a fake engine); default a TaskRunner. */
+  runnerFor?: (conn: EngineConnection) => TaskRunner
 }
 
 /** How long one engine may take to check an image before the next is asked (ms). */
@@ -225,7 +228,7 @@ export class Executor {
     const have = this.runners.get(nodeId)
     if (have && have.runner.conn === conn) return have.runner
     have?.events?.stop()
-    const runner = new TaskRunner(conn, this.opts.clusterId, this.opts.log)
+    const runner = this.opts.runnerFor?.(conn) ?? new TaskRunner(conn, this.opts.clusterId, this.opts.log)
     const entry: { runner: TaskRunner; events?: { stop(): void } } = { runner }
     this.runners.set(nodeId, entry)
     entry.events = runner.watchEvents((e) => {

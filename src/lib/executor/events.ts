@@ -4,7 +4,7 @@
 
 import type Dockerode from 'dockerode'
 import type { EngineConnection } from '../engine/index.js'
-import { engineCall } from './engine-call.js'
+import { engineCall } from '../engine/call.js'
 import { LABEL_CLUSTER_ID, serviceIdOfContainer, taskIdOfContainer } from './labels.js'
 import { LineSplitter } from './lines.js'
 

@@ -2,13 +2,12 @@
 // TaskRunner per engine pulls, creates and starts (a bounded number at a time),
 // inspects, lists, stops and removes task containers, follows their events and
 // reads their logs; containerConfig maps a task to the container create body.
-// Only this folder and the dispatcher talk to engines.
+// Its engine calls go through engine/ (call.ts: deadline and typed errors).
 
 export * from './labels.js'
 export * from './container-config.js'
 export * from './limiter.js'
 export * from './lines.js'
-export * from './engine-call.js'
 export * from './events.js'
 export * from './logs.js'
 export * from './runner.js'

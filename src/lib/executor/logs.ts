@@ -4,7 +4,8 @@
 
 import { Readable } from 'node:stream'
 import type { EngineConnection } from '../engine/index.js'
-import { engineCall, typedEngineError } from './engine-call.js'
+import { engineCall } from '../engine/call.js'
+import { typedEngineError } from '../engine/errors.js'
 import { LineSplitter } from './lines.js'
 
 /** What to read of a log (docker logs' options). */

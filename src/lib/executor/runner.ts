@@ -7,7 +7,8 @@ import type { EngineConnection } from '../engine/index.js'
 import { ConflictError, NotFoundError, TswError, UnavailableError } from '../errors/index.js'
 import type { PortConfig } from '../types/index.js'
 import type { ContainerConfig } from './container-config.js'
-import { engineCall, engineMessage, engineStatus, typedEngineError } from './engine-call.js'
+import { engineCall } from '../engine/call.js'
+import { engineMessage, engineStatus, typedEngineError } from '../engine/errors.js'
 import { watchContainerEvents, type ContainerEvent, type EventWatch, type WatchOptions } from './events.js'
 import {
   LABEL_CLUSTER_ID, LABEL_TASK_ID, nodeIdOfContainer, serviceIdOfContainer, taskIdOfContainer,

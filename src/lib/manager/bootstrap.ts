@@ -3,7 +3,8 @@
 // host's context. Nothing is written unless the engine answered.
 import { appendFileSync, existsSync, mkdirSync, rmSync } from 'node:fs'
 import { hostname } from 'node:os'
-import { newEngineRecord, newNode, newSwarm, recordAdminCert, saveCA } from '../cluster/index.js'
+import { newNode, newSwarm, recordAdminCert, saveCA } from '../cluster/index.js'
+import { newEngineRecord } from '../engine/record.js'
 import {
   readContext, readManagerConfig, dataPaths, replacePair, writeContext, writeFile, writeManagerConfig, writeStoreFiles, type StorePems,
 } from '../config/index.js'
@@ -15,7 +16,7 @@ import type { Store } from '../store/index.js'
 import { openStore } from './open-store.js'
 import { takeOverEngineAt } from '../network/teardown.js'
 import type { EngineInfo, EngineRef } from '../types/index.js'
-import { ADMIN_OU } from '../api/index.js'
+import { ADMIN_OU, MANAGER_OU } from '../pki/roles.js'
 import { defaultAdvertiseAddr, resolveAdvertiseAddr, splitHostPort } from './addresses.js'
 
 export interface InitOptions {
@@ -30,6 +31,8 @@ export interface InitOptions {
   store?: StorePems
   /** The leader election's lease (s), for etcd. */
   leaseSeconds?: number
+  /** Where the manager serves metrics and the cluster page (HOST:PORT). */
+  metricsAddr?: string
 }
 
 export interface InitResult {
@@ -57,7 +60,7 @@ export async function initSwarm(opts: InitOptions): Promise<InitResult> {
   const ca = await createRootCA()
   const sans = [...new Set([adv.host, '127.0.0.1', ...(listen.host !== '0.0.0.0' ? [listen.host] : [])])]
   const server = await issueKeyAndCertificate({
-    ca, commonName: nodeId, organizationalUnit: 'swarm-manager', organization: clusterId,
+    ca, commonName: nodeId, organizationalUnit: MANAGER_OU, organization: clusterId,
     ips: sans.filter((s) => /^[\d.]+$|:/.test(s)), dnsNames: ['localhost', hostname()], usage: 'both', validityMs: opts.certExpiryMs,
   })
   const admin = await issueKeyAndCertificate({
@@ -99,6 +102,7 @@ export async function initSwarm(opts: InitOptions): Promise<InitResult> {
     ClusterID: clusterId, NodeID: nodeId, ListenAddr: `${listen.host}:${listen.port}`,
     AdvertiseAddr: adv.host, AdvertisePort: port, HeartbeatMs: opts.heartbeatMs,
     ...(storeConfig ? { Store: storeConfig } : {}), ...(opts.leaseSeconds ? { LeaseSeconds: opts.leaseSeconds } : {}),
+    ...(opts.metricsAddr ? { MetricsAddr: opts.metricsAddr } : {}),
   })
   writeContext(opts.dataDir, { Manager: `${adv.host}:${port}`, ClusterID: clusterId, NodeID: nodeId, Role: 'manager' },
     { ca: ca.certPem, cert: admin.certPem, key: admin.keyPem })

@@ -9,9 +9,9 @@
 import { existsSync } from 'node:fs'
 import type { Server } from 'node:https'
 import type { ApiContext } from '../api/index.js'
-import { ADMIN_OU } from '../api/authorize.js'
+import { ADMIN_OU, roleOU } from '../pki/roles.js'
 import {
-  adminCertUsable, certExpiryMs, finishRotationIfDone, getSwarm, recordAdminCert, loadRootCA, recordNodeCert, roleOU, type RootCAState,
+  adminCertUsable, certExpiryMs, finishRotationIfDone, getSwarm, recordAdminCert, loadRootCA, recordNodeCert, type RootCAState,
 } from '../cluster/index.js'
 import { dataPaths, type ManagerConfig } from '../config/index.js'
 import { readPair, replacePair } from '../config/files.js'

@@ -3,10 +3,12 @@
 // leader is a manager that starts: the loops read the store and the engines
 // first, so the work a previous leader left half-done is finished, not redone
 // (tasks are tied to containers by their labels).
-import { addEngineNode, readEnginesFile, type StoredEngine } from '../cluster/index.js'
+import { addEngineNode, readEnginesFile } from '../cluster/index.js'
+import type { StoredEngine } from '../engine/record.js'
 import { ensureIngress } from '../cluster/networks.js'
 import type { ManagerConfig } from '../config/index.js'
-import { Dispatcher, type EnginePool } from '../dispatcher/index.js'
+import { Dispatcher } from '../dispatcher/index.js'
+import type { EnginePool } from '../engine/pool.js'
 import { Executor } from '../executor/agent.js'
 import { NetAgent } from '../network/agent.js'
 import { NetworkAllocator } from '../network/allocator.js'

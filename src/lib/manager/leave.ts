@@ -2,7 +2,7 @@
 // made on its engines goes too (network/teardown.ts), as dockerd removes a
 // leaving node's tasks. A manager of a swarm that other managers keep on
 // (etcd) leaves every engine as it is: the swarm still runs on them.
-import type { StoredEngine } from '../cluster/node-record.js'
+import type { StoredEngine } from '../engine/record.js'
 import { dataPaths, readManagerConfig, type ManagerConfig } from '../config/index.js'
 import { leaveEngines } from '../network/teardown.js'
 import type { Store } from '../store/index.js'

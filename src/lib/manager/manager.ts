@@ -11,9 +11,10 @@ import { buildApiServer, type ApiContext } from '../api/index.js'
 import { ClassicSwarm } from '../classic/index.js'
 import { loadCA, sealStoredCAKey } from '../cluster/index.js'
 import { dataPaths, readManagerConfig, readPair, type ManagerConfig } from '../config/index.js'
-import { EnginePool } from '../dispatcher/index.js'
+import { EnginePool } from '../engine/pool.js'
 import { Executor } from '../executor/agent.js'
 import { FailedPreconditionError } from '../errors/index.js'
+import { ClusterEvents } from '../events/index.js'
 import { startDnsServer, type DnsServer } from '../network/dns/index.js'
 import { DnsSources } from '../network/dns-sources.js'
 import { NameService } from '../network/names.js'
@@ -23,6 +24,7 @@ import { CertRenewer } from './cert-renewer.js'
 import { LeaderTerm } from './leader-term.js'
 import { leaveAsLastManager } from './leave.js'
 import { EtcdMembership, SoloMembership, type Membership } from './membership.js'
+import { startObservability, type Observability } from './observability.js'
 import { openStore } from './open-store.js'
 import { claimPidfile, releasePidfile } from './pidfile.js'
 import { watchOwnRole, retire } from './retire.js'
@@ -37,6 +39,8 @@ export interface ManagerOptions {
   strategy?: 'spread' | 'binpack' | 'random'
   /** Classic swarm: a file of engine addresses added as nodes at start. */
   enginesFile?: string
+  /** Serve metrics and the cluster page here (HOST:PORT), instead of the config's MetricsAddr. */
+  metricsAddr?: string
   log?: (msg: string) => void
 }
 
@@ -50,6 +54,8 @@ export class Manager {
   private certs?: CertRenewer
   private names?: NameService
   private dnsSources?: DnsSources
+  private events?: ClusterEvents
+  private observability?: Observability
   private membership?: Membership
   private term?: LeaderTerm
   /** Leadership changes, applied one after the other. */
@@ -90,6 +96,9 @@ export class Manager {
     const leaseSeconds = this.opts.leaseSeconds ?? config.LeaseSeconds ?? DEFAULT_LEASE_SECONDS
     // The executor the routes use (images, logs); the loop's own comes with each term.
     const tools = new Executor({ store, engines: this.engines, clusterId: config.ClusterID, log: this.log })
+    // Every manager derives the swarm's events from its own store watch (GET /events).
+    const events = (this.events = new ClusterEvents(store))
+    await events.start()
     const membership = store instanceof EtcdStore ? new EtcdMembership(store, self, leaseSeconds) : new SoloMembership(self)
     this.membership = membership
     const ctx: ApiContext = {
@@ -99,6 +108,7 @@ export class Manager {
       checkImage: (image) => tools.checkImage(image),
       distribution: (image) => tools.distribution(image),
       taskLogs: (task, opts, out, signal) => tools.taskLogs(task, opts, out, signal),
+      events,
       classic: new ClassicSwarm({
         store, engines: this.engines, clusterId: config.ClusterID, strategy: this.opts.strategy ?? 'spread', log: this.log,
       }),
@@ -132,6 +142,11 @@ export class Manager {
         this.log(`dns: cannot serve service names on ${config.AdvertiseAddr}:53 (${err.message}): tasks reach each other by address only`)
         return undefined
       })
+    const metricsAddr = this.opts.metricsAddr ?? config.MetricsAddr
+    if (metricsAddr) {
+      this.observability = await startObservability({ addr: metricsAddr, store, events, membership, managerDir: paths.manager })
+      this.log(`metrics on http://${metricsAddr}/metrics, cluster page on ${this.observability.pageUrl}`)
+    }
     this.unwatchRole = watchOwnRole(store, config.NodeID, () => void this.retire(config))
     const termOptions = { store, engines: this.engines, config, heartbeatMs, log: this.log, enginesFile: this.opts.enginesFile, workDir: paths.manager }
     const onLeadership = (leading: boolean) => {
@@ -184,6 +199,8 @@ export class Manager {
       this.certs?.stop()
       this.names?.stop()
       this.dnsSources?.stop()
+      await this.observability?.stop()
+      this.events?.stop()
       await this.dns?.close()
       this.engines.closeAll()
       // Streams (logs -f, attach, wait) would hold close() forever: cut every connection first.

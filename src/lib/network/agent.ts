@@ -7,9 +7,12 @@
 // restarted engine or host gets its configuration back.
 import type Dockerode from 'dockerode'
 import { join } from 'node:path'
-import type { EnginePool } from '../dispatcher/engines.js'
-import type { StoredEngine } from '../cluster/node-record.js'
-import { parseEngineUrl, type EngineConnection } from '../engine/index.js'
+import { parseEngineUrl } from '../engine/address.js'
+import type { EngineConnection } from '../engine/connect.js'
+import { execIn } from '../engine/exec.js'
+import { ensureImage } from '../engine/image-import.js'
+import type { EnginePool } from '../engine/pool.js'
+import type { StoredEngine } from '../engine/record.js'
 import { NotFoundError, TswError } from '../errors/index.js'
 import { Reactor, type Store } from '../store/index.js'
 import type { Network, Node, Service, Task } from '../types/index.js'
@@ -251,44 +254,4 @@ function engineNetwork(n: Network, address: string, clusterId: string): EngineNe
     },
     Labels: { [LABEL_NET_CLUSTER]: clusterId, [LABEL_NET_ID]: n.ID },
   }
-}
-
-async function ensureImage(docker: Dockerode, image: HelperImage): Promise<void> {
-  try {
-    await docker.getImage(image.ref).inspect()
-    return
-  } catch (err) {
-    if ((err as { statusCode?: number }).statusCode !== 404) throw err
-  }
-  const { Readable } = await import('node:stream')
-  const stream = (await (docker.importImage(Readable.from([image.tar]) as never, { repo: image.ref.split(':')[0], tag: image.tag } as never) as unknown)) as NodeJS.ReadableStream
-  await new Promise<void>((resolve, reject) => {
-    // The progress is only looked at for an error: kept short whatever the engine sends.
-    let failed = ''
-    stream.on('data', (c: Buffer) => {
-      const text = c.toString()
-      if (!failed && /"error"/.test(text)) failed = text.slice(0, 300)
-    })
-    stream.on('end', () => (failed ? reject(new TswError(`import of ${image.ref} failed: ${failed}`, 500)) : resolve()))
-    stream.on('error', reject)
-  })
-}
-
-const MAX_EXEC_OUTPUT = 1 << 20
-
-/** Runs a command in a container; its exit code and combined output (its first MiB). */
-export async function execIn(docker: Dockerode, container: string, cmd: string[]): Promise<{ code: number; output: string }> {
-  const exec = await docker.getContainer(container).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true })
-  const stream = await exec.start({ hijack: true, stdin: false })
-  const output = await new Promise<string>((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    // The script's output is for error messages: the first MAX_EXEC_OUTPUT bytes are plenty.
-    const sink = { write: (c: Buffer) => { if (size < MAX_EXEC_OUTPUT) chunks.push(c); size += c.length; return true } }
-    docker.modem.demuxStream(stream, sink as unknown as NodeJS.WritableStream, sink as unknown as NodeJS.WritableStream)
-    stream.on('end', () => resolve(Buffer.concat(chunks).toString()))
-    stream.on('error', reject)
-  })
-  const info = await exec.inspect()
-  return { code: info.ExitCode ?? -1, output }
 }

@@ -3,7 +3,7 @@
 // query leaves its host masqueraded as the host). Anyone else is REFUSED, so
 // the manager's advertised address is no open resolver.
 import net from 'node:net'
-import type { StoredEngine } from '../cluster/index.js'
+import type { StoredEngine } from '../engine/record.js'
 import { Reactor, type Store } from '../store/index.js'
 import type { Network, Node } from '../types/index.js'
 import { dataPathAddresses } from './agent.js'

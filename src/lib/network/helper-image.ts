@@ -7,17 +7,13 @@ import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import type { ImageArchive } from '../engine/image-import.js'
 import { FailedPreconditionError } from '../errors/index.js'
 
 export const HELPER_REPO = 'tsw-net'
 
-export interface HelperImage {
-  /** repo:tag, the tag a digest of the content. */
-  ref: string
-  tag: string
-  /** The root filesystem as a tar archive. */
-  tar: Buffer
-}
+/** The helper image: its root filesystem tar, and repo:tag with the tag a digest of the content. */
+export type HelperImage = ImageArchive
 
 const TOOLS: Array<{ name: string; links?: string[] }> = [
   { name: 'busybox', links: ['sh', 'awk', 'grep', 'cut', 'tr', 'sleep', 'cat', 'echo'] },

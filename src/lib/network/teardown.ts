@@ -7,12 +7,12 @@
 // leave), so two swarms never share the host's device and chain names.
 // Plain containers (classic swarm's docker run) are the user's and stay.
 import type Dockerode from 'dockerode'
-import type { StoredEngine } from '../cluster/node-record.js'
+import type { StoredEngine } from '../engine/record.js'
 import { UnavailableError } from '../errors/index.js'
 import { connectEngine, pingEngine, type EngineConnection } from '../engine/index.js'
 import { LABEL_CLUSTER_ID, LABEL_TASK_ID } from '../executor/labels.js'
 import type { EngineRef } from '../types/index.js'
-import { execIn } from './agent.js'
+import { execIn } from '../engine/exec.js'
 import { HELPER_REPO } from './helper-image.js'
 import { onNodeHost } from './host-lock.js'
 import { LABEL_HELPER, LABEL_NET_CLUSTER } from './labels.js'

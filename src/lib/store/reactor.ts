@@ -1,6 +1,7 @@
 // A pass that runs after store changes: changes arriving together share one
 // pass, a pass never overlaps itself, and a change during a pass makes it run
 // once more. The orchestrator, the scheduler and the executor are each one.
+import { passObservers, secondsSince } from '../metrics/hooks.js'
 import type { Store, StoreEvent } from './store.js'
 
 export interface ReactorOptions {
@@ -60,7 +61,9 @@ export class Reactor {
     try {
       do {
         this.again = false
+        const start = process.hrtime.bigint()
         await this.opts.pass()
+        if (passObservers.size) for (const fn of passObservers) fn(this.opts.name, secondsSince(start))
       } while (this.again && !this.stopped)
     } catch (err) {
       this.opts.log(`${this.opts.name}: ${(err as Error).message}`)

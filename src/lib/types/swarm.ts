@@ -47,3 +47,31 @@ export interface Swarm extends StoredObject {
   DataPathPort: number
   JoinTokens: JoinTokens
 }
+
+/** A manager of the swarm that runs now, as GET /info lists it. */
+export interface RemoteManager {
+  NodeID: string
+  Addr: string
+}
+
+/** The part of GET /info (docker's system info) the CLI reads. */
+export interface SystemInfo {
+  ID: string
+  Name: string
+  /** tsw's own: where the swarm keeps its state (etcd swarms run a manager per manager node). */
+  TswStore?: 'etcd' | 'sqlite'
+  Swarm: {
+    /** The node of the manager that answered. */
+    NodeID: string
+    NodeAddr: string
+    RemoteManagers: RemoteManager[]
+    Nodes: number
+    Managers: number
+  }
+}
+
+/** What POST /swarm/update may rotate besides writing the spec. */
+export interface SwarmUpdateFlags {
+  rotateWorkerToken?: boolean
+  rotateManagerToken?: boolean
+}

@@ -52,7 +52,7 @@ describe('nodes', () => {
     expect(table).toBe('HOSTNAME   STATUS\nnode01     Ready\nnode02     Ready\nnode03     Ready\n')
     const bad = await swarm.tsw(1, 'node', 'ls', '--filter', 'colour=red')
     expect(bad.code).toBe(1)
-    expect(bad.stderr).toContain("Invalid filter 'colour'")
+    expect(bad.stderr).toContain("invalid filter 'colour'")
   })
 
   it('drain and active, labels added and removed, as node inspect shows', async () => {

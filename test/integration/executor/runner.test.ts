@@ -284,8 +284,10 @@ describe('an engine that does not answer', () => {
         expect(err).toBeInstanceOf(UnavailableError)
         expect(Date.now() - started).toBeLessThan(2000)
       }
+      const before = sockets.length
       const watch = runner.watchEvents(() => {}, { connectTimeoutMs: 200, minBackoffMs: 50, maxBackoffMs: 100 })
-      await new Promise((r) => setTimeout(r, 600))
+      // Every attempt is a new connection to the silent server: three of them are two that timed out and were retried.
+      await waitFor(() => sockets.length >= before + 3, 5_000, 'three attempts to open the event stream', 20)
       expect(watch.connected).toBe(false)
       watch.stop()
       expect(silentLogs.some((m) => m.includes('cannot open the event stream'))).toBe(true)

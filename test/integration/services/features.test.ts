@@ -12,7 +12,21 @@ describe('service features', () => {
   const create = (...args: string[]) => tsw('service', 'create', '--stop-grace-period', '1s', ...args)
   const tasks = async (service: string) =>
     (await swarm.api('GET', `/v1.41/tasks?filters=${encodeURIComponent(JSON.stringify({ service: { [service]: true } }))}`)).json as
-      Array<{ Status: { State: string; Err?: string }; DesiredState: string; NodeID: string }>
+      Array<{ Status: { State: string; Err?: string; Timestamp: string }; DesiredState: string; NodeID: string }>
+  let barriers = 0
+  /**
+   * Returns once the orchestrator has made a pass later than `due` (ms). Each pass plans every
+   * service, so a task it would start by then is in the store: a service created after `due`
+   * gets its task only from such a pass.
+   */
+  const passAfter = async (due: number) => {
+    await waitFor(() => Date.now() > due, 60_000, 'the restart delay to pass', 20)
+    const name = `barrier${++barriers}`
+    expect((await create('-d', '--name', name, IMG, 'sleep', '1d')).code).toBe(0)
+    await waitFor(async () => (await tasks(name)).length > 0, 20_000, `a task of ${name}`)
+    expect((await tsw('service', 'rm', name)).code).toBe(0)
+  }
+  const latest = (ts: Array<{ Status: { Timestamp: string } }>) => Math.max(...ts.map((t) => Date.parse(t.Status.Timestamp)))
 
   beforeAll(async () => {
     expect((await swarm.init()).code).toBe(0)
@@ -25,7 +39,7 @@ describe('service features', () => {
     expect((await create('-d', '--name', 'flaky', '--restart-condition', 'on-failure', '--restart-max-attempts', '2',
       '--restart-delay', '100ms', IMG, 'sh', '-c', 'sleep 0.3; exit 1')).code).toBe(0)
     await waitFor(async () => (await tasks('flaky')).filter((t) => t.Status.State === 'failed').length === 3, 30_000, '3 failures')
-    await new Promise((r) => setTimeout(r, 1500)) // a 4th would have been started by now
+    await passAfter(latest(await tasks('flaky')) + 100) // a 4th would have been started by then
     const all = await tasks('flaky')
     expect(all).toHaveLength(3)
     expect(all.every((t) => t.Status.Err === 'task: non-zero exit (1)')).toBe(true)
@@ -35,7 +49,7 @@ describe('service features', () => {
   it('condition none: a task that completes is not replaced', async () => {
     expect((await create('-d', '--name', 'once', '--restart-condition', 'none', IMG, 'true')).code).toBe(0)
     await waitFor(async () => (await tasks('once')).some((t) => t.Status.State === 'complete'), 20_000, 'complete')
-    await new Promise((r) => setTimeout(r, 1000))
+    await passAfter(latest(await tasks('once')))
     expect(await tasks('once')).toHaveLength(1)
   })
 

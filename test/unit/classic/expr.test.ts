@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest'
 import { InvalidArgumentError } from '../../../src/lib/errors/index.js'
 import { exprText, parseClassicExpressions, parseExpr, requestFromCreateBody } from '../../../src/lib/classic/placement/index.js'
+import { satisfies } from '../../../src/lib/classic/placement/expr.js'
 
 const req = (env: string[], labels: Record<string, string> = {}) => requestFromCreateBody({ Image: 'x', Env: env, Labels: labels })
 const errorOf = (f: () => unknown): Error => { try { f() } catch (e) { return e as Error } throw new Error('did not throw') }
@@ -59,5 +60,18 @@ describe('parseClassicExpressions', () => {
   it('rejects bad syntax from a label entry too', () => {
     expect(() => parseClassicExpressions(req([], { 'com.docker.swarm.constraints': '["storage"]' }))).toThrow(
       'constraint:storage: expected one of the operators')
+  })
+  it('matches /re/ values with RE2: a pathological regex on a long value answers at once', () => {
+    const e = parseExpr('constraint', 'node==/(a+)+$/')
+    const started = performance.now()
+    expect(satisfies(e, ['a'.repeat(100_000) + '!'])).toBe(false) // JavaScript's RegExp would backtrack for ages here
+    expect(satisfies(e, ['xa'])).toBe(true)
+    expect(performance.now() - started).toBeLessThan(2000)
+  })
+  it('rejects a /re/ that RE2 cannot compile (Perl lookaround, backreferences) as a 400 saying why', () => {
+    const err = errorOf(() => parseExpr('constraint', 'node==/(node)\\1/'))
+    expect(err).toBeInstanceOf(InvalidArgumentError)
+    expect((err as InvalidArgumentError).status).toBe(400)
+    expect(err.message).toBe('constraint:node==/(node)\\1/: regular expression /(node)\\1/ is invalid: error parsing regexp: invalid escape sequence: `\\1`')
   })
 })

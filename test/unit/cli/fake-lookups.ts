@@ -1,7 +1,7 @@
 // A fake manager for CLI lookups: answers GETs from the captured API data, records every call.
 import { ApiError, type RequestOptions } from '../../../src/lib/client/client.js'
-import type { Getter } from '../../../src/lib/cli/tasks.js'
-import type { Node, Service, Task } from '../../../src/lib/types/index.js'
+import type { InfoGetter } from '../../../src/lib/cli/tasks.js'
+import type { Node, Service, SystemInfo, Task } from '../../../src/lib/types/index.js'
 
 export interface FakeData { services?: Service[]; tasks?: Task[]; nodes?: Node[]; selfId?: string }
 
@@ -13,7 +13,7 @@ export const sentFilters = (opts?: RequestOptions): Record<string, Record<string
  * GET /services, /tasks, /nodes (filters: id/name prefixes, service, node, desired-state),
  * /x/{id} by ID, ID prefix or name (services), /info. A miss is ApiError 404 "x y not found".
  */
-export function fakeClient(data: FakeData): Getter & { calls: Array<{ path: string; opts?: RequestOptions }> } {
+export function fakeClient(data: FakeData): InfoGetter & { calls: Array<{ path: string; opts?: RequestOptions }> } {
   const calls: Array<{ path: string; opts?: RequestOptions }> = []
   const get = async <T>(path: string, opts?: RequestOptions): Promise<T> => {
     calls.push({ path, opts })
@@ -37,5 +37,6 @@ export function fakeClient(data: FakeData): Getter & { calls: Array<{ path: stri
     if (!found) throw new ApiError(`${kind.slice(0, -1)} ${id} not found`, 404)
     return found as T
   }
-  return { get, calls } as Getter & { calls: typeof calls }
+  const info = () => get<SystemInfo>('/info')
+  return { get, info, calls } as InfoGetter & { calls: typeof calls }
 }

@@ -7,7 +7,7 @@ import {
 } from '../../../src/lib/executor/labels.js'
 import { Limiter } from '../../../src/lib/executor/limiter.js'
 import { LineSplitter } from '../../../src/lib/executor/lines.js'
-import { engineMessage, typedEngineError } from '../../../src/lib/executor/engine-call.js'
+import { engineMessage, typedEngineError } from '../../../src/lib/engine/errors.js'
 import { hostPorts } from '../../../src/lib/executor/runner.js'
 import { ConflictError, NotFoundError, UnavailableError } from '../../../src/lib/errors/index.js'
 import type { Task, TaskSpec } from '../../../src/lib/types/index.js'

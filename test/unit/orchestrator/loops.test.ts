@@ -7,16 +7,8 @@ import { SchedulerLoop } from '../../../src/lib/scheduler/loop.js'
 import { modify, SqliteStore } from '../../../src/lib/store/index.js'
 import type { Node, Service, Task } from '../../../src/lib/types/index.js'
 import { node, service } from './fixtures.js'
+import { until } from '../until.js'
 
-async function until<T>(check: () => Promise<T | false>, what: string, ms = 3000): Promise<T> {
-  const end = Date.now() + ms
-  while (Date.now() < end) {
-    const v = await check()
-    if (v) return v
-    await new Promise((r) => setTimeout(r, 10))
-  }
-  throw new Error(`timed out waiting for ${what}`)
-}
 
 describe('orchestrator + scheduler loops on a store', () => {
   let stop: () => Promise<void> = async () => {}

@@ -3,7 +3,7 @@
 import { addEngineNode, joinNode, JoinLimiter, JoinTokenError, setupPromotedManager, type JoinDeps, type JoinRequest } from '../../cluster/index.js'
 import { modify } from '../../store/index.js'
 import { readStorePems } from '../../config/index.js'
-import type { StoredEngine } from '../../cluster/index.js'
+import type { StoredEngine } from '../../engine/record.js'
 import { ForbiddenError } from '../../errors/index.js'
 import { leaveEngines, takeOverEngineAt } from '../../network/teardown.js'
 import type { EngineRef, Node } from '../../types/index.js'

@@ -1,6 +1,7 @@
 // /networks…: swarm-scoped overlay networks (list, inspect, create, remove).
 import { createNetwork, removeNetwork, resolveNetwork } from '../../cluster/index.js'
-import { filterNetworks, parseNetworkFilters } from '../../network/filters.js'
+import { parseFilters } from '../../filters/parse.js'
+import { filterNetworks, NETWORK_FILTERS } from '../../network/filters.js'
 import { serviceNetworkIds } from '../../network/service-networks.js'
 import type { Network, Service } from '../../types/index.js'
 import type { ApiContext } from '../context.js'
@@ -17,7 +18,7 @@ function view(n: Network): Record<string, unknown> {
 export function networkRoutes(router: Router, ctx: ApiContext): void {
   const { store } = ctx
   router.add('GET', '/networks', async (req) => {
-    const filters = parseNetworkFilters(req.query.get('filters'))
+    const filters = parseFilters(req.query.get('filters'), NETWORK_FILTERS)
     const [networks, services] = await Promise.all([store.list<Network>('network'), store.list<Service>('service')])
     const ingress = networks.find((n) => n.Ingress)?.ID
     const inUse = new Set(services.flatMap((s) => serviceNetworkIds(s, ingress)))

@@ -1,11 +1,12 @@
 // /nodes…: list, inspect, update, remove.
 import {
-  filterNodes, getSwarm, NODE_FILTERS, parseFilters, parseVersion, removeNode, resolveNode, updateNode, validateNodeSpec,
+  filterNodes, getSwarm, NODE_FILTERS, parseVersion, removeNode, resolveNode, updateNode, validateNodeSpec,
   withManagerStatus,
 } from '../../cluster/index.js'
-import type { StoredEngine } from '../../cluster/index.js'
+import type { StoredEngine } from '../../engine/record.js'
 import { leaveEngines } from '../../network/teardown.js'
 import type { Node } from '../../types/index.js'
+import { parseFilters } from '../../filters/parse.js'
 import { logOf, type ApiContext } from '../context.js'
 import type { Router } from '../router.js'
 

@@ -1,12 +1,13 @@
 // /services… and /tasks…: create, list, inspect, update (and roll back),
 // remove, logs.
 import {
-  createService, filterServices, filterTasks, parseFilters, parseVersion, resolveService,
+  createService, filterServices, filterTasks, parseVersion, resolveService,
   SERVICE_FILTERS, serviceStatus, TASK_FILTERS, updateService, validateServiceSpec,
 } from '../../cluster/index.js'
 import { InvalidArgumentError, NotFoundError } from '../../errors/index.js'
 import { modify } from '../../store/index.js'
 import type { Node, Service, Task } from '../../types/index.js'
+import { parseFilters } from '../../filters/parse.js'
 import type { ApiContext, LogOptions } from '../context.js'
 import type { ApiRequest } from '../http.js'
 import type { Router } from '../router.js'

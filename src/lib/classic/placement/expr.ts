@@ -5,6 +5,7 @@
 // dropped when no node satisfies it. A value is plain, a glob (node0*) or a
 // regex between slashes (/node0[12]/); matching is case-sensitive, as classic.
 import { InvalidArgumentError } from '../../errors/index.js'
+import { compileRegex, InvalidRegexError, type ClientRegex } from '../../filters/regex.js'
 import type { ContainerRequest } from './types.js'
 
 /** The two kinds of classic expression. */
@@ -52,7 +53,10 @@ export function parseExpr(kind: ExprKind, text: string): Expr {
   if (value === '') return fail(`value is empty (write ${kind}:KEY==VALUE, e.g. ${EXAMPLES[kind]})`)
   if (!VALUE_PATTERN.test(value)) return fail(`value '${value}' is invalid (${VALUE_HINT})`)
   const expr: Expr = { kind, key, operator: op[0] as Expr['operator'], value, soft }
-  try { pattern(expr) } catch (e) { return fail(`regular expression ${value} is invalid: ${(e as Error).message}`) }
+  try { pattern(expr) } catch (e) {
+    if (e instanceof InvalidRegexError) return fail(`regular expression ${value} is invalid: ${e.reason}`)
+    throw e
+  }
   return expr
 }
 
@@ -79,15 +83,19 @@ function labelExprs(labels: Record<string, string>, kind: ExprKind): string[] {
 }
 
 // Expressions are parsed once per placement but matched per node and value.
-const compiled = new WeakMap<Expr, RegExp>()
+const compiled = new WeakMap<Expr, ClientRegex>()
 
-/** The expression's value as a RegExp: /…/ as written (unanchored), else an anchored glob where * is any run. */
-function pattern(e: Expr): RegExp {
+/**
+ * The expression's value as a pattern: /…/ as written (unanchored), else an
+ * anchored glob where * is any run. RE2 (filters/regex.ts): the value comes
+ * from a client, and classic swarm matched with Go's regexp.
+ */
+function pattern(e: Expr): ClientRegex {
   let re = compiled.get(e)
   if (!re) {
     re = isRegex(e.value)
-      ? new RegExp(e.value.slice(1, -1))
-      : new RegExp(`^${e.value.split('*').map(escapeRegExp).join('.*')}$`)
+      ? compileRegex(e.value.slice(1, -1))
+      : compileRegex(`^${e.value.split('*').map(escapeRegExp).join('.*')}$`)
     compiled.set(e, re)
   }
   return re

@@ -1,8 +1,10 @@
 // One connection per node's engine, made on first use and kept: an SSH engine
 // then costs one SSH session however often it is asked.
-import { connectEngine, probeEngine, type EngineConnection } from '../engine/index.js'
+import { connectEngine, type EngineConnection } from './connect.js'
+import { probeEngine } from './probe.js'
 import type { EngineInfo, EngineRef } from '../types/index.js'
 
+/** The manager's connections to its nodes' engines, by node ID. */
 export class EnginePool {
   private readonly conns = new Map<string, { url: string; conn: Promise<EngineConnection> }>()
 

@@ -1,8 +1,8 @@
-// Every engine call of the executor goes through engineCall: a deadline (no
-// hung promise when the engine's link is cut) and typed errors that carry the
-// engine's own message ("No such image: …"), without dockerode's decoration.
+// An engine's failures as typed errors that carry the engine's own message
+// ("No such image: …") without dockerode's decoration: one status → error
+// mapping for dockerode errors (typedEngineError) and raw HTTP answers
+// (engineError) alike.
 
-import { raceDeadline } from '../engine/probe.js'
 import {
   ConflictError, InvalidArgumentError, NotFoundError, TswError, UnavailableError,
 } from '../errors/index.js'
@@ -51,34 +51,28 @@ export function typedEngineError(url: string, err: unknown): TswError {
 }
 
 function typedError(url: string, err: unknown, status: number | undefined, message: string): TswError {
+  if (status !== undefined) return statusError(status, message)
+  const code = (err as DockerodeError | undefined)?.code
+  const why = code && !message.includes(code) ? `${code}: ${message}` : message
+  return new UnavailableError(`cannot reach engine ${url}: ${why}`)
+}
+
+/** The typed error of an engine's error answer: its status and its {"message"} (or text). */
+export function engineError(status: number, text: string): TswError {
+  let message = text.trim()
+  try {
+    const m = (JSON.parse(text) as { message?: unknown }).message
+    if (typeof m === 'string') message = m
+  } catch { /* not JSON: keep the text */ }
+  return statusError(status, message)
+}
+
+/** The typed error of an HTTP status: 404 NotFound, 409 Conflict, 400 InvalidArgument, else a TswError of that status (500 if it is none). */
+export function statusError(status: number, message: string): TswError {
   switch (status) {
-    case undefined: {
-      const code = (err as DockerodeError | undefined)?.code
-      const why = code && !message.includes(code) ? `${code}: ${message}` : message
-      return new UnavailableError(`cannot reach engine ${url}: ${why}`)
-    }
     case 404: return new NotFoundError(message)
     case 409: return new ConflictError(message)
     case 400: return new InvalidArgumentError(message)
     default: return new TswError(message, status >= 400 && status < 600 ? status : 500)
   }
-}
-
-/**
- * Runs request(signal) and settles within timeoutMs: on time-out the signal
- * aborts the request and the promise rejects with UnavailableError naming the
- * engine and what was asked. Failures become typed errors (typedEngineError).
- */
-export function engineCall<T>(
-  url: string,
-  what: string,
-  timeoutMs: number,
-  request: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
-  return raceDeadline(
-    timeoutMs,
-    () => new UnavailableError(`engine ${url}: no answer to ${what} within ${timeoutMs} ms`),
-    (err) => typedEngineError(url, err),
-    request,
-  )
 }

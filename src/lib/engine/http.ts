@@ -1,16 +1,16 @@
 // Raw HTTP to one engine, over the transport of its EngineConnection (tcp,
 // TLS, unix socket or SSH channel). The reverse proxy and the classic routes'
-// own engine calls both use it: every request has a deadline on its answer's
+// own engine calls (classic/) use it: every request has a deadline on its answer's
 // headers, none on a streamed body, and failures are typed errors that carry
 // the engine's own message.
 
 import http from 'node:http'
 import https from 'node:https'
 import type { Duplex } from 'node:stream'
-import { engineRequestOptions, type EngineConnection } from '../engine/index.js'
-import {
-  ConflictError, InvalidArgumentError, NotFoundError, TswError, UnavailableError,
-} from '../errors/index.js'
+import { TswError, UnavailableError } from '../errors/index.js'
+import type { EngineConnection } from './connect.js'
+import { engineError } from './errors.js'
+import { engineRequestOptions } from './raw.js'
 
 /** The Engine API version the lab's 20.10 engines speak at most; newer request paths are sent as this. */
 export const ENGINE_API_VERSION = '1.41'
@@ -100,21 +100,6 @@ export async function engineJson<T>(conn: EngineConnection, method: string, path
     throw err
   } finally {
     clearTimeout(timer)
-  }
-}
-
-/** The typed error of an engine's error answer: its status and its {"message"} (or text). */
-export function engineError(status: number, text: string): TswError {
-  let message = text.trim()
-  try {
-    const m = (JSON.parse(text) as { message?: unknown }).message
-    if (typeof m === 'string') message = m
-  } catch { /* not JSON: keep the text */ }
-  switch (status) {
-    case 404: return new NotFoundError(message)
-    case 409: return new ConflictError(message)
-    case 400: return new InvalidArgumentError(message)
-    default: return new TswError(message, status >= 400 && status < 600 ? status : 500)
   }
 }
 

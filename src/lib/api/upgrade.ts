@@ -2,7 +2,7 @@
 // tcp): docker attach, `docker run` without -d, `docker exec -it`. Node hands
 // them to the server's 'upgrade' event with the bare socket, not to its request
 // handler; this routes them through the same router, with the same client
-// certificate check, and lets the route take the socket (see upgradeClient).
+// certificate check, and lets the route take the socket (hijack.ts).
 // A route that does not take it answers as usual, on that socket.
 
 import { ServerResponse, type IncomingMessage } from 'node:http'
@@ -10,26 +10,15 @@ import type { Server } from 'node:https'
 import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { TLSSocket } from 'node:tls'
-import { send, sendError } from '../api/http.js'
-import type { Router } from '../api/router.js'
-import { routeRequest, type Authorize } from '../api/server.js'
-import { InvalidArgumentError } from '../errors/index.js'
+import { InvalidArgumentError, TswError } from '../errors/index.js'
+import type { Authorize } from './authorize.js'
+import { holdUpgradeClient, type UpgradeClient } from './hijack.js'
+import { MAX_BODY_BYTES, parseJsonBody, send, sendError } from './http.js'
+import type { Router } from './router.js'
+import { routeRequest } from './server.js'
 
 /** Bounds reading the JSON body that precedes the raw stream (exec start's {"Detach":false,"Tty":true}). */
 const BODY_TIMEOUT_MS = 10_000
-
-/** The client's socket of an upgrade request; a route that pipes it sets `taken`, so nothing else answers on it. */
-export interface UpgradeClient {
-  socket: Duplex
-  taken: boolean
-}
-
-const clients = new WeakMap<IncomingMessage, UpgradeClient>()
-
-/** The socket of a request that asked for a hijacked connection, or undefined for an ordinary request. */
-export function upgradeClient(raw: IncomingMessage): UpgradeClient | undefined {
-  return clients.get(raw)
-}
 
 /** Serves server's upgrade requests through router (the routes' handlers decide whether to hijack). */
 export function serveUpgrades(server: Server, router: Router, authorize: Authorize): void {
@@ -51,8 +40,8 @@ async function onUpgrade(router: Router, authorize: Authorize, req: IncomingMess
   const method = req.method ?? 'GET'
   try {
     const request = await routeRequest(router, authorize, req)
-    request.body = parseBody(await readBody(req, socket, head))
-    clients.set(req, client)
+    request.body = parseJsonBody(await upgradeBody(req, socket, head))
+    holdUpgradeClient(req, client)
     const answer = await request.route(request)
     if (!client.taken) send(res, answer, method === 'HEAD')
   } catch (err) {
@@ -63,13 +52,15 @@ async function onUpgrade(router: Router, authorize: Authorize, req: IncomingMess
 
 /**
  * The request body that came with the upgrade request (Content-Length bytes:
- * Node stops parsing at the headers), from `head` and then the socket. Bytes
- * past the body belong to the raw stream and go back to the socket.
+ * Node stops parsing at the headers), from `head` and then the socket, at most
+ * http.ts's MAX_BODY_BYTES. Bytes past the body belong to the raw stream and go
+ * back to the socket.
  */
-async function readBody(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<Buffer> {
+async function upgradeBody(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<Buffer> {
   if (req.headers['transfer-encoding']) throw new InvalidArgumentError('a chunked body cannot precede a hijacked stream: send Content-Length')
   const length = Number(req.headers['content-length'] ?? 0)
   if (!Number.isInteger(length) || length < 0) throw new InvalidArgumentError('invalid Content-Length')
+  if (length > MAX_BODY_BYTES) throw new TswError(`http: request body too large (at most ${MAX_BODY_BYTES >> 20} MiB on this route)`, 413)
   let have = head
   if (have.length < length) {
     have = await new Promise<Buffer>((resolve, reject) => {
@@ -97,14 +88,4 @@ async function readBody(req: IncomingMessage, socket: Duplex, head: Buffer): Pro
   }
   if (have.length > length) socket.unshift(have.subarray(length))
   return have.subarray(0, length)
-}
-
-function parseBody(bytes: Buffer): unknown {
-  const text = bytes.toString('utf8').trim()
-  if (!text) return undefined
-  try {
-    return JSON.parse(text)
-  } catch {
-    throw new InvalidArgumentError('invalid JSON in request body')
-  }
 }
