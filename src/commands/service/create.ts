@@ -18,9 +18,10 @@ export default class ServiceCreate extends BaseCommand {
 
   async run(): Promise<void> {
     // As docker, flags end at IMAGE: `create alpine ls -l` runs `ls -l`.
-    const argv = normalizeArgv(this.argv, { ...BaseCommand.baseFlags, ...createFlags }, true)
-    const { argv: words, flags } = await this.parse(ServiceCreate, argv)
-    const [image, ...args] = words as string[]
+    const words: string[] = []
+    const argv = normalizeArgv(this.argv, { ...BaseCommand.baseFlags, ...createFlags }, true, words)
+    const { flags } = await this.parse(ServiceCreate, argv)
+    const [image, ...args] = words
     const spec = specFromFlags(image, args, flags)
     const client = this.client(flags)
     const { id, warnings } = await createService(client, spec)
