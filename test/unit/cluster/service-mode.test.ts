@@ -2,8 +2,9 @@
 // with docker's defaults, mixed or bad modes refused naming the field, and a
 // job's status counts only its current iteration (swarmkit's ListServiceStatuses).
 import { describe, expect, it } from 'vitest'
-import { serviceStatus, validateServiceSpec } from '../../../src/lib/cluster/services.js'
+import { filterServices, SERVICE_FILTERS, serviceStatus, validateServiceSpec } from '../../../src/lib/cluster/services.js'
 import { InvalidArgumentError } from '../../../src/lib/errors/index.js'
+import { parseFilters } from '../../../src/lib/filters/parse.js'
 import type { Service, Task, TaskState } from '../../../src/lib/types/index.js'
 
 const spec = (Mode: unknown) => ({ Name: 'j', TaskTemplate: { ContainerSpec: { Image: 'busybox' } }, Mode })
@@ -36,5 +37,14 @@ describe('serviceStatus of a job', () => {
   it('global job: desired is its tasks not yet complete', () => {
     const s = { ID: 'j', Spec: spec({ GlobalJob: {} }) } as unknown as Service
     expect(serviceStatus(s, [t('complete', 0), t('running', 0), t('pending', 0)], 3)).toEqual({ RunningTasks: 1, DesiredTasks: 2, CompletedTasks: 1 })
+  })
+})
+
+describe('filterServices: mode', () => {
+  it('takes dockerd\'s four values', () => {
+    const of = (name: string, Mode: unknown) => ({ ID: name, Spec: { ...spec(Mode), Name: name } }) as unknown as Service
+    const all = [of('r', { Replicated: { Replicas: 1 } }), of('g', { Global: {} }), of('rj', { ReplicatedJob: {} }), of('gj', { GlobalJob: {} })]
+    const names = (mode: string) => filterServices(all, parseFilters(JSON.stringify({ mode: [mode] }), SERVICE_FILTERS)).map((s) => s.ID)
+    expect(['replicated', 'global', 'replicated-job', 'global-job'].map(names)).toEqual([['r'], ['g'], ['rj'], ['gj']])
   })
 })
