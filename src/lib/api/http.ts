@@ -125,13 +125,18 @@ export function sendError(res: ServerResponse, err: unknown): void {
   // The rest of a refused (or unread) body is never read: the connection cannot carry another request.
   if (status === 413 || res.req?.complete === false) {
     const socket = res.socket
-    send(res, { status, body: { message }, headers: { Connection: 'close' } })
     // What the client still sends is read and dropped for a moment, so that closing does not reset
-    // the connection before it has read the answer (a lingering close, as Go's net/http does).
-    res.once('finish', () => {
-      res.req?.resume()
-      setTimeout(() => socket?.destroy(), LINGER_MS).unref()
-    })
+    // the connection before it has read the answer (a lingering close, as Go's net/http does): Node
+    // would destroy the socket once the answer is written, and a close with unread bytes is a reset
+    // that makes the client drop the answer. So: FIN now, read on, destroy after LINGER_MS.
+    if (socket) {
+      socket.destroySoon = () => {
+        socket.end()
+        setTimeout(() => socket.destroy(), LINGER_MS).unref()
+      }
+    }
+    res.once('finish', () => res.req?.resume())
+    send(res, { status, body: { message }, headers: { Connection: 'close' } })
     return
   }
   send(res, { status, body: { message } })

@@ -6,7 +6,9 @@ import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 import type { ClusterEvents } from '../events/index.js'
 import type { Store, StoreEvent } from '../store/index.js'
 import { TASK_STATES, type Node, type NodeState, type Task } from '../types/index.js'
-import { engineCallObservers, passObservers, secondsSince, type EngineCallObserver, type PassObserver } from './hooks.js'
+import {
+  engineCallObservers, meshRulesObservers, passObservers, secondsSince, type EngineCallObserver, type MeshRulesObserver, type PassObserver,
+} from './hooks.js'
 
 const NODE_STATES: NodeState[] = ['unknown', 'down', 'ready', 'disconnected']
 /** Seconds: from a millisecond store read to a minute-long first start of a task. */
@@ -69,9 +71,12 @@ export class SwarmMetrics {
     const calls = new Histogram({ name: 'tsw_engine_call_duration_seconds', help: 'Latency of the executor\'s calls to the nodes\' engines', labelNames: ['engine', 'call', 'outcome'], buckets: LATENCY_BUCKETS, registers: r })
     const onPass: PassObserver = (loop, seconds) => passes.observe({ loop }, seconds)
     const onCall: EngineCallObserver = (engine, call, seconds, ok) => calls.observe({ engine, call, outcome: ok ? 'ok' : 'error' }, seconds)
+    const mesh = new Gauge({ name: 'tsw_mesh_rules', help: 'iptables rules (NAT and filter) of the routing mesh and virtual IPs on a node, as last applied', labelNames: ['node'], registers: r })
+    const onMesh: MeshRulesObserver = (node, rules) => mesh.set({ node }, rules)
     passObservers.add(onPass)
     engineCallObservers.add(onCall)
-    this.stops.push(() => passObservers.delete(onPass), () => engineCallObservers.delete(onCall))
+    meshRulesObservers.add(onMesh)
+    this.stops.push(() => passObservers.delete(onPass), () => engineCallObservers.delete(onCall), () => meshRulesObservers.delete(onMesh))
   }
 
   /** The text to serve, in Prometheus' exposition format. */

@@ -18,7 +18,8 @@ import { Reactor, type Store } from '../store/index.js'
 import type { Network, Node, Service, Task } from '../types/index.js'
 import { buildHelperImage, type HelperImage } from './helper-image.js'
 import { bridgeName, planNode, type NodePlan } from './plan.js'
-import { hostScript } from './script.js'
+import { meshRulesObservers } from '../metrics/hooks.js'
+import { hostScript, rules } from './script.js'
 import { onNodeHost } from './host-lock.js'
 import { LABEL_HELPER, LABEL_NET_CLUSTER, LABEL_NET_ID } from './labels.js'
 
@@ -129,6 +130,10 @@ export class NetAgent {
     await this.syncEngineNetworks(conn.docker, engineNets, false)
     const { code, output } = await execIn(conn.docker, helper, ['sh', '-c', hostScript(plan)])
     if (code !== 0) throw new TswError(`the host network script failed (exit ${code}): ${output.trim().split('\n').slice(-3).join(' | ')}`, 500)
+    if (meshRulesObservers.size) {
+      const count = rules(plan).filter((line) => line.startsWith('-A ')).length
+      for (const fn of meshRulesObservers) fn(node.Description.Hostname, count)
+    }
     // Bridges of networks no longer here go last, once their VXLAN devices are gone.
     await this.syncEngineNetworks(conn.docker, engineNets, true)
   }

@@ -113,7 +113,8 @@ describe('hostile input to a running manager', () => {
   const dnsQuery = async (name: string, ns?: number): Promise<{ rcode: number; answers: number } | undefined> => {
     const script = join(tempDir('dnsq'), 'q.mjs')
     writeFileSync(script, `
-            const labels = ${JSON.stringify(name)}.split('.')
+      import dgram from 'node:dgram'
+      const labels = ${JSON.stringify(name)}.split('.')
       const q = Buffer.concat([Buffer.from([0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0]),
         ...labels.map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l)])), Buffer.from([0, 0, 1, 0, 1])])
       const s = dgram.createSocket('udp4')
@@ -122,13 +123,12 @@ describe('hostile input to a running manager', () => {
       s.send(q, 53, ${JSON.stringify(GATEWAY)})
     `)
     const r = ns === undefined ? await run(process.execPath, [script]) : await run('nsenter', [`--net=/var/run/netns/tswn${ns}`, process.execPath, script])
+    expect(r.stderr).toBe('')
     const out = r.stdout.trim()
     return out && out !== 'none' ? JSON.parse(out) : undefined
   }
 
-  // Skipped: on the lab the endless body on /tsw/join got no 413 (connection reset): Node's own close after a
-  // `Connection: close` answer resets a connection with unread bytes before the client reads it. To fix in http.ts.
-  it.skip('refuses a body past the cap, declared or endless, with 413, also on the open /tsw/join', async () => {
+  it('refuses a body past the cap, declared or endless, with 413, also on the open /tsw/join', async () => {
     const big = await swarm.api('POST', '/v1.41/services/create', { Name: 'x'.repeat(5 << 20) })
     expect(big.status).toBe(413)
     expect(big.json.message).toBe('http: request body too large (at most 4 MiB on this route)')
@@ -220,8 +220,7 @@ describe('hostile input to a running manager', () => {
     expect(create.json.message).toContain('is more than the 100000 a service may have')
   })
 
-  // Skipped: on the lab a query from the gateway got no answer at all within 3 s (cause not found yet).
-  it.skip('answers DNS from the swarm\'s tasks only: REFUSED from the gateway and from a lab host that is no node', async () => {
+  it('answers DNS from the swarm\'s tasks only: REFUSED from the gateway and from a lab host that is no node', async () => {
     // A task on the overlay resolves the service's tasks through the manager.
     const [container] = await swarm.containers(1, 'web')
     const inside = await swarm.dockerOn(1, 'exec', container, 'nslookup', 'tasks.web')
@@ -247,6 +246,18 @@ describe('hostile input to a running manager', () => {
     expect(d.stderr).toContain('holds the only copy of the swarm')
     expect(readFileSync(join(swarm.dir(1), 'manager', 'config.json'), 'utf8')).toContain(swarm.clusterId())
     expect((await tsw('node', 'ls', '-q')).stdout.trim().split('\n')).toHaveLength(2)
+  })
+
+  it('matches client regexes in linear time: a pathological name filter answers at once', async () => {
+    // (a+)+$ against 40 a's and a b: about 2^40 steps for a backtracking engine, linear on RE2.
+    const name = 'a'.repeat(40) + 'b'
+    expect((await swarm.tsw(1, 'network', 'create', '--driver', 'overlay', name)).code).toBe(0)
+    const started = Date.now()
+    const r = await swarm.api('GET', `/v1.41/networks?filters=${encodeURIComponent(JSON.stringify({ name: { '(a+)+$': true, 'a{40}b$': true } }))}`)
+    expect(Date.now() - started).toBeLessThan(2000)
+    expect(r.status).toBe(200)
+    expect((r.json as { Name: string }[]).map((n) => n.Name)).toEqual([name])
+    expect((await swarm.tsw(1, 'network', 'rm', name)).code).toBe(0)
   })
 
   it('kept serving others meanwhile, and changed nothing', async () => {

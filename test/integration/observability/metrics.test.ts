@@ -62,6 +62,26 @@ describe('metrics and the cluster page', () => {
     expect(res.text).toMatch(/^swarm_store_write_tx_latency_seconds_count\{kind="task"\} [1-9]/m)
   })
 
+  it('counts the routing mesh rules each node holds', async () => {
+    expect((await swarm.tsw(1, 'service', 'create', '--name', 'mesh', '-p', '8089:80', IMG, 'sleep', '1d')).code).toBe(0)
+    const meshRules = async () => {
+      const text = (await fetchText(`http://${METRICS}/metrics`)).text
+      return [...text.matchAll(/^tsw_mesh_rules\{node="([^"]+)"\} (\d+)$/gm)].map((m) => ({ node: m[1], rules: Number(m[2]) }))
+    }
+    // Every node publishes the port (ingress): each one's script holds DNAT rules for it.
+    const withPort = await waitFor(async () => {
+      const rows = await meshRules()
+      return rows.length === 3 && rows.every((r) => r.rules > 0) ? rows : undefined
+    }, 60_000)
+    expect(new Set(withPort.map((r) => r.node)).size).toBe(3)
+    expect((await swarm.tsw(1, 'service', 'rm', 'mesh')).code).toBe(0)
+    // Without the published port the nodes hold fewer rules.
+    await waitFor(async () => {
+      const rows = await meshRules()
+      return rows.every((r) => r.rules < withPort.find((w) => w.node === r.node)!.rules) || undefined
+    }, 60_000)
+  }, 150_000)
+
   it('keeps the page behind its token', async () => {
     expect((await fetchText(`http://${METRICS}/`)).status).toBe(401)
     expect((await fetchText(`http://${METRICS}/?token=wrong`)).status).toBe(401)
