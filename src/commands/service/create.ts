@@ -2,8 +2,9 @@ import { Args } from '@oclif/core'
 import { BaseCommand } from '../../lib/cli/base.js'
 import { waitOnService } from '../../lib/cli/progress/index.js'
 import { normalizeArgv } from '../../lib/cli/service/argv.js'
-import { createFlags } from '../../lib/cli/service/flags.js'
+import { createFlags, serviceBaseFlags } from '../../lib/cli/service/flags.js'
 import { createService } from '../../lib/cli/service/ops.js'
+import { registryAuthFor } from '../../lib/cli/service/registry-auth.js'
 import { specFromFlags } from '../../lib/cli/service/spec.js'
 
 export default class ServiceCreate extends BaseCommand {
@@ -14,17 +15,20 @@ export default class ServiceCreate extends BaseCommand {
     image: Args.string({ description: 'IMAGE', required: true }),
     command: Args.string({ description: 'COMMAND [ARG...] (everything after IMAGE goes to the container)' }),
   }
+  // Not BaseCommand's: --host is an extra host here (see serviceBaseFlags).
+  static override baseFlags = serviceBaseFlags as unknown as typeof BaseCommand.baseFlags
   static override flags = createFlags
 
   async run(): Promise<void> {
     // As docker, flags end at IMAGE: `create alpine ls -l` runs `ls -l`.
     const words: string[] = []
-    const argv = normalizeArgv(this.argv, { ...BaseCommand.baseFlags, ...createFlags }, true, words)
+    const argv = normalizeArgv(this.argv, { ...serviceBaseFlags, ...createFlags }, true, words)
     const { flags } = await this.parse(ServiceCreate, argv)
     const [image, ...args] = words
     const spec = specFromFlags(image, args, flags)
-    const client = this.client(flags)
-    const { id, warnings } = await createService(client, spec)
+    const client = this.client({ 'data-dir': flags['data-dir'], host: (flags as { manager?: string }).manager })
+    const auth = flags['with-registry-auth'] ? registryAuthFor(image) : undefined
+    const { id, warnings } = await createService(client, spec, auth)
     for (const w of warnings) process.stderr.write(`${w}\n`)
     this.out(`${id}\n`)
     if (!flags.detach) await waitOnService(client, id, { quiet: flags.quiet, bin: this.config.bin })

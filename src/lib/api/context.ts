@@ -21,10 +21,10 @@ export interface ApiContext {
   membership: { readonly isLeader: boolean; managers(): Promise<RunningManager[]> }
   /** The running managers' addresses, comma-separated, as last seen (no store call): the X-Tsw-Managers header. */
   knownManagers?: () => string
-  /** Checks that an image can be had (pulled or found) on some ready engine; throws with the reason when not. */
-  checkImage(image: string): Promise<void>
+  /** Checks that an image can be had (pulled, with `registryAuth` if given, or found) on some ready engine; throws with the reason when not. */
+  checkImage(image: string, registryAuth?: string): Promise<void>
   /** The registry's descriptor of an image (GET /distribution/{name}/json), asked through a ready engine. */
-  distribution(image: string): Promise<unknown>
+  distribution(image: string, registryAuth?: string): Promise<unknown>
   /** Streams a task's container logs as docker's multiplexed frames, each line prefixed with the task's details. */
   taskLogs(task: import('../types/index.js').Task, opts: LogOptions, out: NodeJS.WritableStream, signal: AbortSignal): Promise<void>
   /** Classic swarm: plain containers placed on the swarm's engines (the container, exec and image routes). */

@@ -25,6 +25,8 @@ export interface RequestOptions {
   body?: unknown
   /** Return the body as text instead of parsing JSON. */
   text?: boolean
+  /** Further request headers (X-Registry-Auth). */
+  headers?: Record<string, string>
 }
 
 /** Other managers to try when this one cannot be reached, and where to report the managers a manager names. */
@@ -109,7 +111,7 @@ export class ManagerClient {
       const req = request({
         host: this.host, port: this.port, method, path: fullPath,
         ca: this.tls.ca, cert: this.tls.cert, key: this.tls.key,
-        headers: payload ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {},
+        headers: { ...opts.headers, ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {}) },
         timeout: 30_000,
       }, (res) => {
         this.observe(res)

@@ -12,6 +12,7 @@ import { ensureIngress } from './networks.js'
 import { checkPort, show } from './port-checks.js'
 import { checkMode, modeKind } from './service-mode.js'
 import { isJob, jobIteration } from '../orchestrator/jobs.js'
+import { checkSpecFields } from './spec-fields.js'
 import { assignPorts, resolveSpecNetworks } from './service-endpoint.js'
 
 export const SERVICE_FILTERS = ['id', 'name', 'label', 'mode']
@@ -33,6 +34,9 @@ export function validateServiceSpec(raw: unknown): ServiceSpec {
   }
   const c = spec.TaskTemplate?.ContainerSpec
   if (!c?.Image) throw new InvalidArgumentError('ContainerSpec: image reference must be provided')
+  checkSpecFields(spec)
+  // Not an API field: registry credentials come in X-Registry-Auth only (the routes put them back).
+  delete c.PullOptions
   spec.Mode = checkMode(spec.Mode, MAX_REPLICAS)
   parseConstraints(spec.TaskTemplate.Placement?.Constraints ?? [])
   for (const p of spec.TaskTemplate.Placement?.Preferences ?? []) {

@@ -1,7 +1,7 @@
 // Asking an engine whether it is there (/_ping) and what it is (/info), with
 // deadlines: a hung connection must not hang a heartbeat.
 
-import type { EngineInfo } from '../types/index.js'
+import type { EngineInfo, GenericResource } from '../types/index.js'
 import { withDeadline } from './call.js'
 import type { EngineConnection } from './connect.js'
 
@@ -26,6 +26,7 @@ export interface RawInfo {
   MemTotal?: number
   ServerVersion?: string
   Labels?: string[] | null
+  GenericResources?: GenericResource[] | null
 }
 
 /** Maps an /info answer to EngineInfo; pure. */
@@ -39,6 +40,7 @@ export function engineInfoFromRaw(info: RawInfo): EngineInfo {
     MemTotal: info.MemTotal ?? 0,
     ServerVersion: info.ServerVersion ?? '',
     Labels: parseLabels(info.Labels ?? []),
+    ...(info.GenericResources?.length ? { GenericResources: info.GenericResources } : {}),
   }
 }
 

@@ -17,7 +17,10 @@ export function describeEngine(info: EngineInfo): NodeDescription {
   return {
     Hostname: info.Hostname,
     Platform: { Architecture: info.Architecture, OS: info.OS },
-    Resources: { NanoCPUs: info.NCPU * 1e9, MemoryBytes: info.MemTotal },
+    Resources: {
+      NanoCPUs: info.NCPU * 1e9, MemoryBytes: info.MemTotal,
+      ...(info.GenericResources?.length ? { GenericResources: info.GenericResources } : {}),
+    },
     Engine: { EngineVersion: info.ServerVersion, ...(Object.keys(info.Labels).length ? { Labels: info.Labels } : {}) },
   }
 }

@@ -107,7 +107,7 @@ export class Executor {
     await this.advance(task.ID, 'preparing', 'preparing')
     let warning = ''
     try {
-      await runner.pullImage(task.Spec.ContainerSpec.Image, (w) => (warning = w))
+      await runner.pullImage(task.Spec.ContainerSpec.Image, (w) => (warning = w), task.Spec.ContainerSpec.PullOptions?.RegistryAuth)
     } catch (err) {
       await this.advance(task.ID, 'rejected', 'preparing', { Err: (err as Error).message })
       return
@@ -261,8 +261,8 @@ export class Executor {
     else await this.advance(task.ID, 'failed', 'started', { ...status, Err: `task: non-zero exit (${exitCode})` })
   }
 
-  /** Pulls (or finds) an image on a ready engine; throws with the engine's reason when it cannot. */
-  async checkImage(image: string): Promise<void> {
+  /** Pulls (with registryAuth, an X-Registry-Auth value, if given) or finds an image on a ready engine; throws with the engine's reason when it cannot. */
+  async checkImage(image: string, registryAuth?: string): Promise<void> {
     const nodes = (await this.opts.store.list<Node>('node')).filter((n) => n.Status.State === 'ready')
     for (const node of nodes) {
       const runner = await this.runner(node.ID).catch(() => undefined)
@@ -270,7 +270,7 @@ export class Executor {
       // An engine cut off but not yet found down answers nothing: ask the next one.
       let timer: NodeJS.Timeout | undefined
       const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), CHECK_IMAGE_MS)))
-      const pull = runner.pullImage(image).then(() => 'done' as const)
+      const pull = runner.pullImage(image, undefined, registryAuth).then(() => 'done' as const)
       pull.catch(() => undefined) // lost the race: its failure is nobody's to hear
       const answer = await Promise.race([pull, late]).finally(() => clearTimeout(timer))
       if (answer === 'done') return
@@ -279,15 +279,17 @@ export class Executor {
   }
 
   /** The registry's descriptor of an image, asked through the first ready engine that answers. */
-  async distribution(image: string): Promise<unknown> {
+  async distribution(image: string, registryAuth?: string): Promise<unknown> {
     const nodes = (await this.opts.store.list<Node>('node')).filter((n) => n.Status.State === 'ready')
     let last: unknown = new Error('no ready node to ask the registry through')
     for (const node of nodes) {
       const runner = await this.runner(node.ID).catch(() => undefined)
       if (!runner) continue
       try {
-        const img = runner.conn.docker.getImage(image) as unknown as { distribution(): Promise<unknown> }
-        return await Promise.race([img.distribution(), new Promise((_, reject) => setTimeout(() => reject(new Error('registry did not answer in 15 s')), 15_000))])
+        const img = runner.conn.docker.getImage(image) as unknown as { distribution(opts: object): Promise<unknown> }
+        // dockerode sends authconfig.base64 as X-Registry-Auth unchanged.
+        const opts = registryAuth ? { authconfig: { base64: registryAuth } } : {}
+        return await Promise.race([img.distribution(opts), new Promise((_, reject) => setTimeout(() => reject(new Error('registry did not answer in 15 s')), 15_000))])
       } catch (err) {
         last = err
       }

@@ -7,6 +7,7 @@ import type { ContainerSpec, Mount, PortConfig, Task } from '../types/index.js'
 import {
   LABEL_CLUSTER_ID, LABEL_NODE_ID, LABEL_SERVICE_ID, LABEL_SERVICE_NAME, LABEL_TASK, LABEL_TASK_ID, LABEL_TASK_NAME,
 } from './labels.js'
+import { dnsServers, extraHosts, genericResourceEnv, securityOptions } from './container-options.js'
 
 /** What containerConfig needs besides the task itself. */
 export interface ContainerConfigInput {
@@ -51,11 +52,13 @@ export function containerConfig(input: ContainerConfigInput): ContainerConfig {
   } else if (spec.Args?.length) {
     config.Cmd = [...spec.Args]
   }
-  if (spec.Env?.length) config.Env = [...spec.Env]
+  const env = [...(spec.Env ?? []), ...genericResourceEnv(task.AssignedGenericResources)]
+  if (env.length) config.Env = env
   if (spec.Dir) config.WorkingDir = spec.Dir
   if (spec.User) config.User = spec.User
   if (spec.Hostname) config.Hostname = spec.Hostname
   if (spec.TTY) config.Tty = true
+  if (spec.OpenStdin) config.OpenStdin = true
   if (spec.StopSignal) config.StopSignal = spec.StopSignal
   if (spec.StopGracePeriod !== undefined) config.StopTimeout = nanosToSeconds(spec.StopGracePeriod)
   const health = healthcheck(spec)
@@ -72,7 +75,7 @@ export function containerConfig(input: ContainerConfigInput): ContainerConfig {
     config.HostConfig.NetworkMode = first.Network.Spec!.Name
     config.NetworkingConfig = { EndpointsConfig: { [first.Network.Spec!.Name]: endpoint(first) } }
     if (rest.length) config.connect = rest.map((a) => ({ network: a.Network.Spec!.Name, EndpointConfig: endpoint(a) }))
-    if (input.dns?.length) config.HostConfig.Dns = [...input.dns]
+    if (input.dns?.length) config.HostConfig.Dns = dnsServers(spec, input.dns)
   }
   return config
 }
@@ -109,6 +112,18 @@ function hostConfig(input: ContainerConfigInput): Dockerode.HostConfig {
   if (spec.Privileged) hc.Privileged = true
   if (spec.Init !== undefined) hc.Init = spec.Init
   if (spec.Devices?.length) hc.Devices = spec.Devices.map(parseDevice)
+  if (limits?.Pids && limits.Pids > 0) hc.PidsLimit = limits.Pids
+  if (spec.Groups?.length) hc.GroupAdd = [...spec.Groups]
+  if (spec.OomScoreAdj) hc.OomScoreAdj = spec.OomScoreAdj
+  if (spec.Isolation) hc.Isolation = spec.Isolation
+  const hosts = extraHosts(spec.Hosts)
+  if (hosts.length) hc.ExtraHosts = hosts
+  const security = securityOptions(spec.Privileges)
+  if (security.length) hc.SecurityOpt = security
+  const dns = spec.DNSConfig
+  if (dns?.Nameservers?.length) hc.Dns = [...dns.Nameservers]
+  if (dns?.Search?.length) hc.DnsSearch = [...dns.Search]
+  if (dns?.Options?.length) hc.DnsOptions = [...dns.Options]
   if (input.hostPorts.length) {
     hc.PortBindings = Object.fromEntries(input.hostPorts.map((p) => [
       portKey(p),
@@ -131,6 +146,7 @@ function healthcheck(spec: ContainerSpec): Dockerode.HealthConfig | undefined {
   if (h.Timeout !== undefined) out.Timeout = h.Timeout
   if (h.StartPeriod !== undefined) out.StartPeriod = h.StartPeriod
   if (h.Retries !== undefined) out.Retries = h.Retries
+  if (h.StartInterval !== undefined) (out as { StartInterval?: number }).StartInterval = h.StartInterval
   return out
 }
 
@@ -139,11 +155,19 @@ export function convertMount(m: Mount): Dockerode.MountSettings {
   const out: Record<string, unknown> = { Type: m.Type, Target: m.Target }
   if (m.Source !== undefined && m.Type !== 'tmpfs') out.Source = m.Source
   if (m.ReadOnly) out.ReadOnly = true
-  if (m.Type === 'bind' && m.BindOptions?.Propagation) out.BindOptions = { Propagation: m.BindOptions.Propagation }
+  if (m.Consistency) out.Consistency = m.Consistency
+  if (m.Type === 'bind' && m.BindOptions) {
+    const b = m.BindOptions
+    const opts: Record<string, unknown> = {}
+    if (b.Propagation) opts.Propagation = b.Propagation
+    for (const k of ['NonRecursive', 'CreateMountpoint', 'ReadOnlyNonRecursive', 'ReadOnlyForceRecursive'] as const) if (b[k]) opts[k] = true
+    if (Object.keys(opts).length) out.BindOptions = opts
+  }
   if (m.Type === 'volume' && m.VolumeOptions) {
     const v = m.VolumeOptions
     const opts: Record<string, unknown> = {}
     if (v.NoCopy !== undefined) opts.NoCopy = v.NoCopy
+    if (v.Subpath) opts.Subpath = v.Subpath
     if (v.Labels) opts.Labels = { ...v.Labels }
     if (v.DriverConfig) {
       opts.DriverConfig = {
@@ -154,9 +178,10 @@ export function convertMount(m: Mount): Dockerode.MountSettings {
     out.VolumeOptions = opts
   }
   if (m.Type === 'tmpfs' && m.TmpfsOptions) {
-    const t: Record<string, number> = {}
+    const t: Record<string, unknown> = {}
     if (m.TmpfsOptions.SizeBytes !== undefined) t.SizeBytes = m.TmpfsOptions.SizeBytes
     if (m.TmpfsOptions.Mode !== undefined) t.Mode = m.TmpfsOptions.Mode
+    if (m.TmpfsOptions.Options?.length) t.Options = m.TmpfsOptions.Options
     out.TmpfsOptions = t
   }
   return out as unknown as Dockerode.MountSettings

@@ -107,26 +107,28 @@ export class TaskRunner {
    * Pulls image. If the pull fails but the engine has the image, succeeds and
    * reports "pull of X failed (why), using the local copy" to onWarning; if it
    * has not, throws: NotFoundError "No such image: X" when the registry does not
-   * know it, else the registry's or engine's answer.
+   * know it, else the registry's or engine's answer. `registryAuth` (an
+   * X-Registry-Auth value) goes to the engine with the pull.
    */
-  async pullImage(image: string, onWarning?: (warning: string) => void): Promise<void> {
+  async pullImage(image: string, onWarning?: (warning: string) => void, registryAuth?: string): Promise<void> {
     // A burst of tasks (create 30, scale, update) pulls once: a pull that
     // succeeded a moment ago stands for the next few seconds.
-    const fresh = this.pulledAt.get(image)
+    const key = registryAuth ? `${image}\0${registryAuth}` : image
+    const fresh = this.pulledAt.get(key)
     if (fresh !== undefined && Date.now() - fresh < PULL_FRESH_MS) return
-    let pull = this.pulls.get(image)
+    let pull = this.pulls.get(key)
     if (!pull) {
-      pull = this.pullOrLocal(image).finally(() => this.pulls.delete(image))
-      this.pulls.set(image, pull)
+      pull = this.pullOrLocal(image, registryAuth).finally(() => this.pulls.delete(key))
+      this.pulls.set(key, pull)
     }
     const warning = await pull
     if (warning) onWarning?.(warning)
-    else this.pulledAt.set(image, Date.now())
+    else this.pulledAt.set(key, Date.now())
   }
 
-  private async pullOrLocal(image: string): Promise<string | undefined> {
+  private async pullOrLocal(image: string, registryAuth?: string): Promise<string | undefined> {
     try {
-      await this.pull(image)
+      await this.pull(image, registryAuth)
       return undefined
     } catch (pullErr) {
       const why = (pullErr as Error).message
@@ -156,7 +158,7 @@ export class TaskRunner {
   }
 
   /** One pull, its progress stream read to the end; errors in the stream reject. */
-  private pull(image: string): Promise<void> {
+  private pull(image: string, registryAuth?: string): Promise<void> {
     return new Promise((resolve, reject) => {
       const controller = new AbortController()
       let stream: NodeJS.ReadableStream | undefined
@@ -184,7 +186,8 @@ export class TaskRunner {
           `engine ${this.url}: pull of ${image} made no progress for ${this.pullIdleTimeoutMs} ms`)), this.pullIdleTimeoutMs)
       }
       bump()
-      this.docker.pull(image, { abortSignal: controller.signal }).then((s: NodeJS.ReadableStream) => {
+      const auth = registryAuth ? { authconfig: { base64: registryAuth } } : {}
+      this.docker.pull(image, { abortSignal: controller.signal, ...auth }).then((s: NodeJS.ReadableStream) => {
         stream = s
         if (settled) { (s as { destroy?: () => void }).destroy?.(); return }
         bump()

@@ -105,8 +105,8 @@ export class Manager {
       store, config, ca, engines: this.engines, membership,
       knownManagers: () => this.known,
       managerTls: () => readPair(paths.serverKey, paths.serverCert),
-      checkImage: (image) => tools.checkImage(image),
-      distribution: (image) => tools.distribution(image),
+      checkImage: (image, auth) => tools.checkImage(image, auth),
+      distribution: (image, auth) => tools.distribution(image, auth),
       taskLogs: (task, opts, out, signal) => tools.taskLogs(task, opts, out, signal),
       events,
       classic: new ClassicSwarm({

@@ -39,6 +39,7 @@ export class SchedulerLoop {
         await modify<Task>(store, 'task', a.taskId, (t) => {
           if (t.Status.State !== 'pending' || !wantsRun(t)) return
           t.NodeID = a.nodeId
+          if (a.genericResources) t.AssignedGenericResources = a.genericResources
           t.Status = {
             Timestamp: now(), State: 'assigned', Message: 'scheduler assigned task to node',
             ...(t.HostPorts?.length ? { PortStatus: { Ports: t.HostPorts } } : {}),

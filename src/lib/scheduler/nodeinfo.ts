@@ -1,6 +1,7 @@
 // The scheduler's view of a node: the Node plus what its tasks already take.
-import type { Node, Task } from '../types/index.js'
+import type { GenericResource, Node, Task } from '../types/index.js'
 import { stateIndex, wantsRun } from '../types/index.js'
+import { GenericUsage, nodeGenericResources, type NodeResource } from './generic-resources.js'
 import { hostPortKey, type HostPort } from './sched-task.js'
 
 const RUNNING = stateIndex('running')
@@ -17,12 +18,25 @@ export class NodeInfo {
   reservedMemoryBytes = 0
   /** Host-mode ports held, as hostPortKey gives them. */
   readonly usedHostPorts = new Set<string>()
+  /** The node's generic resources by kind, and what its tasks hold of them. */
+  readonly genericResources: Map<string, NodeResource>
+  private readonly genericUsage = new GenericUsage()
   private readonly taskIds = new Set<string>()
 
-  constructor(readonly node: Node) {}
+  constructor(readonly node: Node) {
+    this.genericResources = nodeGenericResources(node)
+  }
 
-  /** Accounts for a task on this node; returns false (and changes nothing) if it was already counted. */
-  addTask(task: Task, ports: HostPort[] = []): boolean {
+  /** The generic resources the node would give for `want` (kind → count), or undefined when it has not enough left. */
+  claimGeneric(want: Map<string, number>): GenericResource[] | undefined {
+    return this.genericUsage.claim(this.genericResources, want)
+  }
+
+  /**
+   * Accounts for a task on this node (with `claimed`: the generic resources
+   * just given to it); returns false (and changes nothing) if it was already counted.
+   */
+  addTask(task: Task, ports: HostPort[] = [], claimed?: GenericResource[]): boolean {
     if (this.taskIds.has(task.ID)) return false
     this.taskIds.add(task.ID)
     // Like swarmkit, a task on its way out still holds resources and ports
@@ -35,6 +49,8 @@ export class NodeInfo {
     this.reservedNanoCPUs += r?.NanoCPUs ?? 0
     this.reservedMemoryBytes += r?.MemoryBytes ?? 0
     for (const p of ports) this.usedHostPorts.add(hostPortKey(p))
+    if (claimed) this.genericUsage.addAssigned(claimed)
+    else this.genericUsage.add(task)
     return true
   }
 

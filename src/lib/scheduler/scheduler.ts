@@ -1,6 +1,7 @@
 // The scheduler's decisions for one batch: which node each pending task goes
 // to, or why none fits. Pure: the caller reads the store and writes results.
-import type { Node, Task } from '../types/index.js'
+import type { GenericResource, Node, Task } from '../types/index.js'
+import { requestedGenericResources } from './generic-resources.js'
 import { isTerminal } from '../types/index.js'
 import { NodeInfo } from './nodeinfo.js'
 import { noSuitableNode, Pipeline } from './pipeline.js'
@@ -21,7 +22,8 @@ export interface ScheduleInput {
 
 /** The decisions: assignments, and the `service ps` ERROR text for tasks left pending. */
 export interface ScheduleResult {
-  assigned: Array<{ taskId: string; nodeId: string }>
+  /** genericResources: what the node gives the task of the generic resources it reserves. */
+  assigned: Array<{ taskId: string; nodeId: string; genericResources?: GenericResource[] }>
   unassigned: Array<{ taskId: string; reason: string }>
 }
 
@@ -46,8 +48,11 @@ export function scheduleTasks(input: ScheduleInput): ScheduleResult {
   const result: ScheduleResult = { assigned: [], unassigned: [] }
   const groups = new Map<string, TaskGroup>()
   const place = (st: SchedTask, i: number): void => {
-    infos[i].addTask(st.task, st.hostPorts ?? taskHostPorts(st.task))
-    result.assigned.push({ taskId: st.task.ID, nodeId: infos[i].node.ID })
+    const want = requestedGenericResources(st.task)
+    // The resource filter passed this node, so the claim succeeds.
+    const genericResources = want.size ? infos[i].claimGeneric(want) : undefined
+    infos[i].addTask(st.task, st.hostPorts ?? taskHostPorts(st.task), genericResources)
+    result.assigned.push({ taskId: st.task.ID, nodeId: infos[i].node.ID, ...(genericResources ? { genericResources } : {}) })
     for (const g of groups.values()) if (g.serviceId === st.task.ServiceID) g.noteTasks(i)
   }
 

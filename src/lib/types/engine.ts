@@ -1,3 +1,5 @@
+import type { GenericResource } from './service.js'
+
 /**
  * How the manager reaches a node's Docker engine. Kept beside the node in the
  * store, never shown through the API (it holds credentials).
@@ -25,6 +27,8 @@ export interface EngineInfo {
   MemTotal: number
   ServerVersion: string
   Labels: Record<string, string>
+  /** What dockerd --node-generic-resource advertises. */
+  GenericResources?: GenericResource[]
   /** The host key an ssh:// engine presented (not from /info): what join pins. */
   SSHHostKey?: string
 }

@@ -1,4 +1,5 @@
 import type { Labels, StoredObject } from './common.js'
+import type { GenericResource } from './service.js'
 
 export type NodeRole = 'worker' | 'manager'
 export type NodeAvailability = 'active' | 'pause' | 'drain'
@@ -16,7 +17,8 @@ export interface NodeSpec {
 export interface NodeDescription {
   Hostname: string
   Platform: { Architecture: string; OS: string }
-  Resources: { NanoCPUs: number; MemoryBytes: number }
+  /** GenericResources: what the engine advertises (dockerd --node-generic-resource). */
+  Resources: { NanoCPUs: number; MemoryBytes: number; GenericResources?: GenericResource[] }
   Engine: {
     EngineVersion: string
     Labels?: Labels

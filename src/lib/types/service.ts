@@ -4,13 +4,21 @@ import type { Labels, StoredObject } from './common.js'
 export type Nanoseconds = number
 
 export interface Mount {
-  Type: 'bind' | 'volume' | 'tmpfs'
+  /** npipe (Windows) and cluster (CSI volumes) are API types tsw refuses. */
+  Type: 'bind' | 'volume' | 'tmpfs' | 'npipe' | 'cluster'
   Source?: string
   Target: string
   ReadOnly?: boolean
-  VolumeOptions?: { NoCopy?: boolean; Labels?: Labels; DriverConfig?: { Name?: string; Options?: Record<string, string> } }
-  BindOptions?: { Propagation?: string }
-  TmpfsOptions?: { SizeBytes?: number; Mode?: number }
+  Consistency?: string
+  VolumeOptions?: { NoCopy?: boolean; Labels?: Labels; DriverConfig?: { Name?: string; Options?: Record<string, string> }; Subpath?: string }
+  BindOptions?: {
+    Propagation?: string
+    NonRecursive?: boolean
+    CreateMountpoint?: boolean
+    ReadOnlyNonRecursive?: boolean
+    ReadOnlyForceRecursive?: boolean
+  }
+  TmpfsOptions?: { SizeBytes?: number; Mode?: number; Options?: string[][] }
 }
 
 export interface HealthConfig {
@@ -19,12 +27,37 @@ export interface HealthConfig {
   Timeout?: Nanoseconds
   Retries?: number
   StartPeriod?: Nanoseconds
+  StartInterval?: Nanoseconds
 }
 
 export interface Ulimit {
   Name: string
   Soft: number
   Hard: number
+}
+
+/** ContainerSpec.Privileges: security options of the container. */
+export interface Privileges {
+  /** Windows only: refused. */
+  CredentialSpec?: { Config?: string; File?: string; Registry?: string } | null
+  SELinuxContext?: { Disable?: boolean; User?: string; Role?: string; Type?: string; Level?: string } | null
+  /** Profile: the JSON profile (base64 in the API, as Go encodes []byte) for Mode custom. */
+  Seccomp?: { Mode?: 'default' | 'unconfined' | 'custom'; Profile?: string } | null
+  AppArmor?: { Mode?: 'default' | 'disabled' } | null
+  NoNewPrivileges?: boolean
+}
+
+/** ContainerSpec.DNSConfig: the container's resolv.conf. */
+export interface DNSConfig {
+  Nameservers?: string[]
+  Search?: string[]
+  Options?: string[]
+}
+
+/** A generic resource: a node advertises named or discrete ones; a task reserves discrete ones. */
+export interface GenericResource {
+  NamedResourceSpec?: { Kind: string; Value: string }
+  DiscreteResourceSpec?: { Kind: string; Value: number }
 }
 
 export interface ContainerSpec {
@@ -36,10 +69,28 @@ export interface ContainerSpec {
   Env?: string[]
   Dir?: string
   User?: string
+  /** Supplementary groups of the user (HostConfig.GroupAdd). */
+  Groups?: string[]
+  Privileges?: Privileges
+  OpenStdin?: boolean
   Mounts?: Mount[]
   StopGracePeriod?: Nanoseconds
   StopSignal?: string
   Healthcheck?: HealthConfig
+  /** Swarm's format, one entry per address: "IP_address canonical_hostname [aliases...]". */
+  Hosts?: string[]
+  DNSConfig?: DNSConfig
+  OomScoreAdj?: number
+  /** Only "default" on Linux engines. */
+  Isolation?: string
+  /** Refused until tsw stores secrets and configs. */
+  Secrets?: unknown[]
+  Configs?: unknown[]
+  /**
+   * The X-Registry-Auth a client sent with --with-registry-auth, as swarmkit
+   * keeps it (ContainerSpec.PullOptions). Never in API output: the API strips it.
+   */
+  PullOptions?: { RegistryAuth?: string }
   CapabilityAdd?: string[]
   CapabilityDrop?: string[]
   Sysctls?: Record<string, string>
@@ -56,6 +107,10 @@ export interface ContainerSpec {
 export interface ResourceSet {
   NanoCPUs?: number
   MemoryBytes?: number
+  /** Limits only: the most processes (HostConfig.PidsLimit); 0 = unlimited. */
+  Pids?: number
+  /** Reservations only: discrete generic resources the task needs on its node. */
+  GenericResources?: GenericResource[]
 }
 
 export interface RestartPolicy {
@@ -92,6 +147,9 @@ export interface TaskSpec {
   /** Bumped by `service update --force` to replace every task. */
   ForceUpdate?: number
   Runtime?: string
+  /** Plugin and network-attachment tasks: refused (tsw runs containers only). */
+  PluginSpec?: unknown
+  NetworkAttachmentSpec?: unknown
 }
 
 export interface UpdateConfig {

@@ -1,5 +1,5 @@
 import type { Labels, StoredObject } from './common.js'
-import type { PortConfig, TaskSpec } from './service.js'
+import type { GenericResource, PortConfig, TaskSpec } from './service.js'
 
 /** SwarmKit's task states, in the order a task moves through them (never backwards). */
 export const TASK_STATES = [
@@ -36,6 +36,8 @@ export interface Task extends StoredObject {
   JobIteration?: { Index: number }
   /** tsw: the service's host-mode ports when the task was made (they are part of what it runs). */
   HostPorts?: PortConfig[]
+  /** The node's generic resources the scheduler gave this task (named ones by name). */
+  AssignedGenericResources?: GenericResource[]
 }
 
 /** Index of a state in the task model (for "at least running" comparisons). */

@@ -1,11 +1,11 @@
 import { Parser } from '@oclif/core'
 import { describe, expect, test } from 'vitest'
-import { BaseCommand } from '../../../src/lib/cli/base.js'
 import { normalizeArgv } from '../../../src/lib/cli/service/argv.js'
-import { createFlags, updateFlags } from '../../../src/lib/cli/service/flags.js'
+import { createFlags, serviceBaseFlags, updateFlags } from '../../../src/lib/cli/service/flags.js'
 import ServiceCreate from '../../../src/commands/service/create.js'
 
-const all = { ...BaseCommand.baseFlags, ...createFlags }
+// create's base flags: -H is the manager, --host an extra host.
+const all = { ...serviceBaseFlags, ...createFlags }
 
 describe('normalizeArgv', () => {
   test('create stops reading flags at IMAGE, as docker does', () => {

@@ -1,8 +1,8 @@
 // /services… and /tasks…: create, list, inspect, update (and roll back),
 // remove, logs.
 import {
-  createService, filterServices, filterTasks, parseVersion, resolveService,
-  SERVICE_FILTERS, serviceStatus, TASK_FILTERS, updateService, validateServiceSpec,
+  applyRegistryAuth, createService, filterServices, filterTasks, parseVersion, publicService, publicTask,
+  REGISTRY_AUTH_HEADER, resolveService, SERVICE_FILTERS, serviceStatus, TASK_FILTERS, updateService, validateServiceSpec,
 } from '../../cluster/index.js'
 import { InvalidArgumentError, NotFoundError } from '../../errors/index.js'
 import { modify } from '../../store/index.js'
@@ -15,10 +15,14 @@ import type { Router } from '../router.js'
 export function serviceRoutes(router: Router, ctx: ApiContext): void {
   const { store } = ctx
   const flag = (req: ApiRequest, name: string) => ['1', 'true'].includes(req.query.get(name) ?? '')
+  const registryAuth = (req: ApiRequest) => {
+    const h = req.raw.headers[REGISTRY_AUTH_HEADER]
+    return (Array.isArray(h) ? h[0] : h) || undefined
+  }
 
   router.add('GET', '/services', async (req) => {
     const filters = parseFilters(req.query.get('filters'), SERVICE_FILTERS)
-    const services = filterServices(await store.list<Service>('service'), filters)
+    const services = filterServices(await store.list<Service>('service'), filters).map(publicService)
     if (!flag(req, 'status')) return { body: services }
     const [tasks, nodes] = await Promise.all([store.list<Task>('task'), store.list<Node>('node')])
     const eligible = nodes.filter((n) => n.Status.State === 'ready' && n.Spec.Availability === 'active').length
@@ -27,20 +31,22 @@ export function serviceRoutes(router: Router, ctx: ApiContext): void {
 
   router.add('POST', '/services/create', async (req) => {
     const spec = validateServiceSpec(req.body)
-    await ctx.checkImage(spec.TaskTemplate.ContainerSpec.Image)
+    applyRegistryAuth(spec, registryAuth(req))
+    await ctx.checkImage(spec.TaskTemplate.ContainerSpec.Image, spec.TaskTemplate.ContainerSpec.PullOptions?.RegistryAuth)
     const service = await createService(store, spec)
     return { status: 201, body: { ID: service.ID, Warnings: null } }
   })
 
-  router.add('GET', '/services/:id', async (req) => ({ body: await resolveService(store, req.params.id) }))
+  router.add('GET', '/services/:id', async (req) => ({ body: publicService(await resolveService(store, req.params.id)) }))
 
   router.add('POST', '/services/:id/update', async (req) => {
     const version = parseVersion(req.query.get('version'), 'service')
     const service = await resolveService(store, req.params.id)
     const rollback = req.query.get('rollback') === 'previous'
     const spec = rollback ? service.Spec : validateServiceSpec(req.body)
+    if (!rollback) applyRegistryAuth(spec, registryAuth(req), service, req.query.get('registryAuthFrom') ?? '')
     if (!rollback && spec.TaskTemplate.ContainerSpec.Image !== service.Spec.TaskTemplate.ContainerSpec.Image) {
-      await ctx.checkImage(spec.TaskTemplate.ContainerSpec.Image)
+      await ctx.checkImage(spec.TaskTemplate.ContainerSpec.Image, spec.TaskTemplate.ContainerSpec.PullOptions?.RegistryAuth)
     }
     await updateService(store, service, version, spec, rollback)
     return { body: { Warnings: null } }
@@ -57,19 +63,19 @@ export function serviceRoutes(router: Router, ctx: ApiContext): void {
   })
 
   // The docker CLI pins a service's image to its digest through this before it creates the service.
-  router.add('GET', '/distribution/*/json', async (req) => ({ body: await ctx.distribution(req.params['*']) }))
+  router.add('GET', '/distribution/*/json', async (req) => ({ body: await ctx.distribution(req.params['*'], registryAuth(req)) }))
 
   router.add('GET', '/tasks', async (req) => {
     const filters = parseFilters(req.query.get('filters'), TASK_FILTERS)
     const [tasks, services, nodes] = await Promise.all([store.list<Task>('task'), store.list<Service>('service'), store.list<Node>('node')])
     const nodeIds = (ref: string) => nodes.filter((n) => n.ID === ref || n.Description.Hostname === ref || n.ID.startsWith(ref)).map((n) => n.ID)
-    return { body: filterTasks(tasks, filters, services, nodeIds) }
+    return { body: filterTasks(tasks, filters, services, nodeIds).map(publicTask) }
   })
 
   router.add('GET', '/tasks/:id', async (req) => {
     const tasks = await store.list<Task>('task')
     const task = tasks.find((t) => t.ID === req.params.id) ?? single(tasks.filter((t) => t.ID.startsWith(req.params.id)), req.params.id)
-    return { body: task }
+    return { body: publicTask(task) }
   })
 
   const logs = (tasksOf: (req: ApiRequest) => Promise<Task[]>) => async (req: ApiRequest) => {

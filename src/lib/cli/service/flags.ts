@@ -5,6 +5,8 @@
 // here; spec.ts and update.ts parse them, so errors read like docker's.
 import { Flags } from '@oclif/core'
 import type { InferredFlags } from '@oclif/core/interfaces'
+import { BaseCommand } from '../base.js'
+import { fieldCommonFlags, fieldCreateFlags, fieldUpdateFlags } from './field-flags.js'
 
 const list = (description: string, char?: 'e' | 'l' | 'p') =>
   Flags.string({ description, char, multiple: true, multipleNonGreedy: true })
@@ -12,6 +14,20 @@ const str = (description: string, char?: 'w' | 'u') => Flags.string({ descriptio
 const bool = (description: string, char?: 't' | 'd' | 'q') => Flags.boolean({ description, char })
 /** A boolean that update can also turn off (--no-tty, or docker's --tty=false). */
 const toggle = (description: string, char?: 't') => Flags.boolean({ description, char, allowNo: true })
+
+/**
+ * The base flags of create and update: as in docker, `--host` there is an
+ * extra host (host:ip), so the manager to talk to is `-H` (or TSW_HOST) alone.
+ */
+export const serviceBaseFlags = {
+  'data-dir': BaseCommand.baseFlags['data-dir'],
+  manager: Flags.string({
+    char: 'H',
+    description: 'manager to talk to, HOST:PORT (default: this host\'s swarm context); --host is an extra host here, as in docker',
+    env: 'TSW_HOST',
+    helpGroup: 'GLOBAL',
+  }),
+}
 
 /** Flags of both create and update. */
 export const commonFlags = {
@@ -48,7 +64,7 @@ export const commonFlags = {
   'rollback-max-failure-ratio': str('Failure rate to tolerate during a rollback (default 0)'),
   'rollback-order': str('Rollback order ("start-first", "stop-first") (default "stop-first")'),
   'endpoint-mode': str('Endpoint mode (vip or dnsrr) (default "vip")'),
-  'with-registry-auth': bool('Send registry authentication details to swarm agents (accepted; tsw engines pull with their own credentials)'),
+  'with-registry-auth': bool('Send registry authentication details to swarm agents'),
   'health-cmd': str('Command to run to check health'),
   'health-interval': str('Time between running the check (ms|s|m|h)'),
   'health-timeout': str('Maximum time to allow one check to run (ms|s|m|h)'),
@@ -60,6 +76,7 @@ export const commonFlags = {
   init: toggle('Use an init inside each service container to forward signals and reap processes'),
   'stop-signal': str('Signal to stop the container'),
   privileged: toggle('Give the containers extended privileges (tsw extension)'),
+  ...fieldCommonFlags,
 }
 
 /** Flags of `service create`. */
@@ -78,6 +95,7 @@ export const createFlags = {
   sysctl: list('Sysctl options'),
   ulimit: list('Ulimit options'),
   device: list('Add a host device to the containers, /dev/src[:/dev/dst][:rwm] (tsw extension)'),
+  ...fieldCreateFlags,
 }
 
 /** Flags of `service update`. */
@@ -109,6 +127,7 @@ export const updateFlags = {
   'ulimit-rm': list('Remove a ulimit option'),
   'device-add': list('Add a host device, /dev/src[:/dev/dst][:rwm] (tsw extension)'),
   'device-rm': list('Remove a host device by its host path (tsw extension)'),
+  ...fieldUpdateFlags,
 }
 
 /** Flags of `service rollback`. */

@@ -6,6 +6,7 @@ import { InvalidArgumentError } from '../../errors/index.js'
 import type { Service, ServiceSpec, UpdateStatus } from '../../types/index.js'
 import type { UpdateFlagValues } from './flags.js'
 import { parseUint } from './opts/index.js'
+import { registryAuthFor } from './registry-auth.js'
 import { applyUpdateFlags, checkRollbackAlone } from './update.js'
 
 export type ServiceClient = Pick<ManagerClient, 'get' | 'post'>
@@ -21,17 +22,23 @@ export function getService(client: ServiceClient, ref: string): Promise<Service>
   return client.get<Service>(`/services/${encodeURIComponent(ref)}`)
 }
 
-/** Creates a service; returns its ID and the manager's warnings. */
-export async function createService(client: ServiceClient, spec: ServiceSpec): Promise<{ id: string; warnings: string[] }> {
-  const res = await client.post<{ ID: string; Warnings?: string[] | null }>('/services/create', { body: spec })
+/** Creates a service (with `registryAuth`: the X-Registry-Auth to pull with); returns its ID and the manager's warnings. */
+export async function createService(client: ServiceClient, spec: ServiceSpec, registryAuth?: string): Promise<{ id: string; warnings: string[] }> {
+  const headers = registryAuth ? { 'X-Registry-Auth': registryAuth } : undefined
+  const res = await client.post<{ ID: string; Warnings?: string[] | null }>('/services/create', { body: spec, headers })
   return { id: res.ID, warnings: res.Warnings ?? [] }
 }
 
-/** Writes `spec` over `service` at the version read; `rollback` asks the manager to go back to the previous spec. */
-export async function writeService(client: ServiceClient, service: Service, spec: ServiceSpec, rollback = false): Promise<WriteResult> {
+/**
+ * Writes `spec` over `service` at the version read; `rollback` asks the
+ * manager to go back to the previous spec; without `registryAuth` the service
+ * keeps the registry credentials it has (the manager's registryAuthFrom default).
+ */
+export async function writeService(client: ServiceClient, service: Service, spec: ServiceSpec, rollback = false, registryAuth?: string): Promise<WriteResult> {
   const res = await client.post<{ Warnings?: string[] | null } | undefined>(`/services/${encodeURIComponent(service.ID)}/update`, {
     query: { version: service.Version.Index, rollback: rollback ? 'previous' : undefined },
     body: spec,
+    headers: registryAuth ? { 'X-Registry-Auth': registryAuth } : undefined,
   })
   return { warnings: res?.Warnings ?? [], previousStatus: service.UpdateStatus }
 }
@@ -59,7 +66,9 @@ export async function updateService(client: ServiceClient, ref: string, flags: U
   return againIfOutOfSequence(async () => {
     const service = await getService(client, ref)
     const spec = flags.rollback ? service.Spec : applyUpdateFlags(service.Spec, resolved)
-    return writeService(client, service, spec, !!flags.rollback)
+    // As docker: the credentials of the image the service runs after the update.
+    const auth = flags['with-registry-auth'] ? registryAuthFor(spec.TaskTemplate.ContainerSpec.Image) : undefined
+    return writeService(client, service, spec, !!flags.rollback, auth)
   })
 }
 

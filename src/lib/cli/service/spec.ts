@@ -6,9 +6,10 @@ import { parseNetworkAttachment } from './opts/network.js'
 import { InvalidArgumentError } from '../../errors/index.js'
 import type { ContainerSpec, ServiceMode, ServiceSpec, TaskSpec } from '../../types/index.js'
 import type { CreateFlagValues } from './flags.js'
+import { applyCreateFieldFlags } from './field-spec.js'
 import {
   durationNs, effectiveCaps, kvMap, parseDevice, parseEnv, parseLabel, parseMount, parsePlacementPref, parsePublish,
-  parseSysctl, parseUlimit, shlexSplit, withFlag,
+  parseSysctl, parseUlimit, readEnvFiles, shlexSplit, withFlag,
 } from './opts/index.js'
 import {
   anyGiven, applyRestartFlags, applyUpdateConfigFlags, bytes, cpus, defaultRestartPolicy, defaultUpdateConfig, healthFromFlags,
@@ -55,7 +56,8 @@ function containerSpecFromFlags(image: string, args: string[], flags: CreateFlag
   const c: ContainerSpec = { Image: image, Init: flags.init ?? false }
   if (args.length) c.Args = args
   if (flags.entrypoint !== undefined) c.Command = withFlag(flags.entrypoint, 'entrypoint', shlexSplit)
-  const env = dedupeEnv(parsedList(flags.env, 'env', (v) => parseEnv(v, environ)))
+  // As docker's ReadKVEnvStrings: the files' variables, then --env's.
+  const env = dedupeEnv([...readEnvFiles(flags['env-file'] ?? [], environ), ...parsedList(flags.env, 'env', (v) => parseEnv(v, environ))])
   if (env.length) c.Env = env
   const labels = parsedList(flags['container-label'], 'container-label', parseLabel)
   if (labels.length) c.Labels = kvMap(labels)
@@ -109,6 +111,7 @@ function taskSpecFromFlags(image: string, args: string[], flags: CreateFlagValue
     const seen = new Set<string>()
     task.Networks = nets.filter((n) => !seen.has(n.Target) && seen.add(n.Target)).sort((a, b) => (a.Target < b.Target ? -1 : a.Target > b.Target ? 1 : 0))
   }
+  applyCreateFieldFlags(task, flags)
   return task
 }
 

@@ -5,6 +5,7 @@ import { parseNetworkAttachment } from './opts/network.js'
 import { InvalidArgumentError } from '../../errors/index.js'
 import type { ContainerSpec, Mount, PortConfig, ServiceSpec, TaskSpec } from '../../types/index.js'
 import type { UpdateFlagValues } from './flags.js'
+import { applyUpdateFieldFlags } from './field-spec.js'
 import {
   capabilitySet, capsList, deviceSource, durationNs, kvKey, kvMap, parseDevice, parseEnv, parseLabel,
   parseMount, parsePlacementPref, parsePublish, parseSysctl, parseUlimit, portKey, RESET_CAPABILITIES, shlexSplit, withFlag,
@@ -15,7 +16,7 @@ import {
 } from './values.js'
 
 /** Flags that may go with --rollback (it can't be combined with anything that changes the spec). */
-const ROLLBACK_COMPANIONS = new Set(['rollback', 'detach', 'quiet', 'host', 'data-dir'])
+const ROLLBACK_COMPANIONS = new Set(['rollback', 'detach', 'quiet', 'manager', 'data-dir'])
 
 /** Throws when --rollback comes with flags that change the spec, as docker does. */
 export function checkRollbackAlone(flags: UpdateFlagValues): void {
@@ -185,6 +186,7 @@ export function applyUpdateFlags(current: ServiceSpec, flags: UpdateFlagValues):
   spec.Labels = updateMap(spec.Labels, parsedList(flags['label-add'], 'label-add', parseLabel), flags['label-rm'])
   updateContainer(spec.TaskTemplate.ContainerSpec, flags)
   updateTask(spec.TaskTemplate, flags)
+  applyUpdateFieldFlags(spec, flags)
   if (anyGiven(flags, 'network-add', 'network-rm')) updateNetworks(spec, flags)
   if (flags.replicas !== undefined) {
     if (spec.Mode?.ReplicatedJob) spec.Mode.ReplicatedJob.TotalCompletions = uint(flags.replicas, 'replicas')

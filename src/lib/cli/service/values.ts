@@ -43,7 +43,7 @@ export function applyRestartFlags(policy: RestartPolicy, flags: CommonFlagValues
 export const UPDATE_FLAGS = ['update-parallelism', 'update-delay', 'update-monitor', 'update-failure-action', 'update-max-failure-ratio', 'update-order'] as const
 export const ROLLBACK_FLAGS = ['rollback-parallelism', 'rollback-delay', 'rollback-monitor', 'rollback-failure-action', 'rollback-max-failure-ratio', 'rollback-order'] as const
 export const RESTART_FLAGS = ['restart-condition', 'restart-delay', 'restart-max-attempts', 'restart-window'] as const
-export const HEALTH_FLAGS = ['health-cmd', 'health-interval', 'health-timeout', 'health-retries', 'health-start-period'] as const
+export const HEALTH_FLAGS = ['health-cmd', 'health-interval', 'health-timeout', 'health-retries', 'health-start-period', 'health-start-interval'] as const
 
 /** Sets the update (or rollback) config fields whose flags were given. */
 export function applyUpdateConfigFlags(config: UpdateConfig, flags: CommonFlagValues, prefix: 'update' | 'rollback'): UpdateConfig {
@@ -84,6 +84,7 @@ export function applyHealthFlags(h: HealthConfig, flags: CommonFlagValues): Heal
   if (flags['health-interval'] !== undefined) h.Interval = durationNs(flags['health-interval'], 'health-interval')
   if (flags['health-timeout'] !== undefined) h.Timeout = durationNs(flags['health-timeout'], 'health-timeout')
   if (flags['health-start-period'] !== undefined) h.StartPeriod = durationNs(flags['health-start-period'], 'health-start-period')
+  if (flags['health-start-interval'] !== undefined) h.StartInterval = durationNs(flags['health-start-interval'], 'health-start-interval')
   if (flags['health-retries'] !== undefined) h.Retries = withFlag(flags['health-retries'], 'health-retries', parseInt10)
   return h
 }

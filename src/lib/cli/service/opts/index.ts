@@ -2,7 +2,7 @@
 // throwing an Error in docker's words; withFlag() turns it into
 // `invalid argument "x" for "--flag" flag: …`.
 export { flagError, withFlag } from './errors.js'
-export { parseUint, parseInt10, parseFloat64 } from './numbers.js'
+export { parseUint, parseInt10, parseInt64, parseFloat64 } from './numbers.js'
 export { ramInBytes } from './memory.js'
 export { parseCpus } from './cpus.js'
 export { csvFields } from './csv.js'
@@ -14,3 +14,6 @@ export { shlexSplit } from './shlex.js'
 export { normalizeCapability, capabilitySet, effectiveCaps, capsList, ALL_CAPABILITIES, RESET_CAPABILITIES } from './caps.js'
 export { parseDevice, deviceSource } from './device.js'
 export { durationNs } from './duration.js'
+export { parseIPAddress, parseDnsSearch, parseExtraHost, toSwarmHost } from './dns.js'
+export { parseGenericResource } from './generic-resource.js'
+export { parseEnvFile, readEnvFiles } from './env-file.js'

@@ -29,3 +29,13 @@ export function parseFloat64(s: string): number {
   if (!/^[+-]?(?:\d+\.?\d*(?:e[+-]?\d+)?|\.\d+(?:e[+-]?\d+)?|inf|infinity|nan)$/i.test(s)) throw syntax('ParseFloat', s)
   return Number(s.replace(/^([+-]?)inf(inity)?$/i, '$1Infinity'))
 }
+
+/** A signed 64-bit decimal integer as strconv.ParseInt(s, 0, 64) reads pflag's int64 flags. Throws Error. */
+export function parseInt64(s: string): number {
+  const m = /^([+-]?)(?:0x([0-9a-f]+)|0o?([0-7]+)|0b([01]+)|([0-9]+))$/i.exec(s)
+  if (!m) throw syntax('ParseInt', s)
+  const [, sign, hex, oct, bin, dec] = m
+  const v = parseInt(hex ?? oct ?? bin ?? dec, hex ? 16 : oct ? 8 : bin ? 2 : 10) * (sign === '-' ? -1 : 1)
+  if (!Number.isSafeInteger(v)) throw new Error(`strconv.ParseInt: parsing "${s}": value out of range`)
+  return v
+}
