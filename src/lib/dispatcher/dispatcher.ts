@@ -3,10 +3,18 @@
 // (its Description is read afresh, the engine may have been upgraded).
 import { describeEngine, type StoredEngine } from '../engine/record.js'
 import { pingEngine, probeEngine } from '../engine/index.js'
+import { UnavailableError } from '../errors/index.js'
 import { modify, type Store } from '../store/index.js'
 import type { Node } from '../types/index.js'
 import type { EnginePool } from '../engine/pool.js'
+import { runPaced } from '../engine/pacing.js'
 import { Heartbeat } from './heartbeat.js'
+import { StallWatch } from './stall.js'
+
+/** Heartbeats in flight at once, at most (a cut-off engine holds its turn until its deadline). */
+export const MAX_BEATS = 256
+/** A round's beats are spread over this share of the period: each node keeps its phase, so its beats stay a period apart. */
+const SPREAD = 0.9
 
 export interface DispatcherOptions {
   store: Store
@@ -18,16 +26,20 @@ export interface DispatcherOptions {
 export class Dispatcher {
   private readonly beats = new Map<string, Heartbeat>()
   private readonly inFlight = new Set<string>()
+  private readonly queued = new Set<string>()
+  private readonly stalls = new StallWatch(100, 1000)
+  private stallLoggedAt = 0
   private timer?: NodeJS.Timeout
   private stopped = false
 
   constructor(private readonly opts: DispatcherOptions) {}
 
-  /** Starts beating: one round now, then one every period. */
+  /** Starts beating: one round now, then one every period, each spread over the period (pacing.ts). */
   start(): void {
+    this.stalls.start()
     const round = () => {
       if (this.stopped) return
-      this.round().catch((err: Error) => this.opts.log(`dispatcher: ${err.message}`))
+      this.round(Math.floor(this.opts.periodMs * SPREAD)).catch((err: Error) => this.opts.log(`dispatcher: ${err.message}`))
       this.timer = setTimeout(round, this.opts.periodMs)
     }
     round()
@@ -36,12 +48,29 @@ export class Dispatcher {
   stop(): void {
     this.stopped = true
     clearTimeout(this.timer)
+    this.stalls.stop()
   }
 
-  /** One heartbeat for every node whose previous beat has finished. */
-  async round(): Promise<void> {
+  /**
+   * One heartbeat for every node whose previous beat has finished: each at its
+   * node's own phase within `spreadMs` (0: all now), at most MAX_BEATS at once.
+   */
+  async round(spreadMs = 0): Promise<void> {
     const engines = await this.opts.store.list<StoredEngine>('engine')
-    await Promise.allSettled(engines.filter((e) => !e.Left && !this.inFlight.has(e.ID)).map((e) => this.beat(e)))
+    const due = engines.filter((e) => !e.Left && !this.inFlight.has(e.ID) && !this.queued.has(e.ID))
+    // Queued now, so that the next round does not queue them again while they wait their turn;
+    // suspect() still beats a queued node at once (it is not in flight).
+    for (const e of due) this.queued.add(e.ID)
+    try {
+      await runPaced(due, { periodMs: spreadMs, limit: MAX_BEATS, key: (e) => e.ID, stopped: () => this.stopped }, async (e) => {
+        this.queued.delete(e.ID)
+        if (this.inFlight.has(e.ID)) return
+        this.inFlight.add(e.ID)
+        await this.beat(e)
+      })
+    } finally {
+      for (const e of due) this.queued.delete(e.ID)
+    }
   }
 
   /**
@@ -57,6 +86,7 @@ export class Dispatcher {
         const engine = await this.opts.store.get<StoredEngine>('engine', nodeId)
         if (!engine || engine.Left) return
         if (!this.inFlight.has(nodeId)) {
+          this.inFlight.add(nodeId)
           if (await this.beat(engine)) return
           const node = await this.opts.store.get<Node>('node', nodeId)
           if (!node || node.Status.State === 'down') return
@@ -66,16 +96,16 @@ export class Dispatcher {
     })().catch((err: Error) => this.opts.log(`dispatcher: ${err.message}`))
   }
 
-  // One heartbeat: true when the engine answered.
+  // One heartbeat, of a node the caller marked in flight (cleared here): true when the engine answered.
   private async beat(engine: StoredEngine): Promise<boolean> {
     const { store, engines, periodMs, log } = this.opts
     const timeout = Math.max(200, Math.floor(periodMs * 0.8))
     const hb = this.beats.get(engine.ID) ?? new Heartbeat()
     this.beats.set(engine.ID, hb)
-    this.inFlight.add(engine.ID)
     try {
       const node = await store.get<Node>('node', engine.ID)
       if (!node) return false
+      const askedAt = Date.now()
       try {
         const conn = await engines.get(engine.ID, engine.Ref)
         await pingEngine(conn, timeout)
@@ -89,6 +119,14 @@ export class Dispatcher {
         return true
       } catch (err) {
         engines.drop(engine.ID)
+        // A deadline missed while the manager itself was stalled is not the node's miss (a refused connection still is), once in a row.
+        if (err instanceof UnavailableError && /no answer within/.test(err.message) && this.stalls.stalledSince(askedAt) && hb.excuse()) {
+          if (Date.now() - this.stallLoggedAt > 10_000) {
+            this.stallLoggedAt = Date.now()
+            log(`dispatcher: heartbeats not answered in time while the manager itself was stalled are not counted as misses (node ${node.Description.Hostname}, …)`)
+          }
+          return false
+        }
         if (!hb.miss(node.Status.State)) return false
         const message = `heartbeat failure: ${(err as Error).message}`
         await modify<Node>(store, 'node', node.ID, (n) => {

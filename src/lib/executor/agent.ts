@@ -7,9 +7,11 @@
 import type { EnginePool } from '../engine/pool.js'
 import type { StoredEngine } from '../engine/record.js'
 import type { EngineConnection } from '../engine/index.js'
+import { runPaced, sweepPeriodMs } from '../engine/pacing.js'
 import { modify, Reactor, type Store } from '../store/index.js'
 import { isTerminal, stateIndex, UNHEALTHY, wantsRun, type Node, type Service, type Task, type TaskState } from '../types/index.js'
 import { containerConfig } from './container-config.js'
+import { Limiter } from './limiter.js'
 import { TaskRunner } from './runner.js'
 
 export interface ExecutorOptions {
@@ -29,6 +31,12 @@ export interface ExecutorOptions {
   runnerFor?: (conn: EngineConnection) => TaskRunner
 }
 
+/** Engines reconciled at once, at most, and a second, at most (the safety-net sweep of thousands of engines takes longer than its period). */
+export const MAX_RECONCILES = 16
+export const RECONCILE_PER_S = 50
+/** Task starts and stops in flight at once, over every engine (each engine also has its own bound, runner.ts). */
+export const MAX_TASK_WORK = 256
+
 /** How long one engine may take to check an image before the next is asked (ms). */
 const CHECK_IMAGE_MS = 5000
 
@@ -36,6 +44,7 @@ const STARTABLE: TaskState[] = ['assigned', 'accepted', 'preparing', 'ready', 's
 
 export class Executor {
   private readonly inFlight = new Set<string>()
+  private readonly taskWork = new Limiter(MAX_TASK_WORK)
   private readonly runners = new Map<string, { runner: TaskRunner; events?: { stop(): void } }>()
   private readonly reactor: Reactor
   private sweep?: NodeJS.Timeout
@@ -49,10 +58,14 @@ export class Executor {
 
   start(): void {
     this.reactor.start()
+    // The next sweep starts once this one is done (a sweep of thousands of engines is spread over its period).
     const sweep = () => {
       if (this.reactor.isStopped) return
-      void this.reconcileAll()
-      this.sweep = setTimeout(sweep, this.opts.reconcileMs ?? 5000)
+      const start = Date.now()
+      void this.reconcileAll(true).finally(() => {
+        if (this.reactor.isStopped) return
+        this.sweep = setTimeout(sweep, Math.max(0, (this.opts.reconcileMs ?? 5000) - (Date.now() - start)))
+      })
     }
     sweep()
   }
@@ -85,16 +98,17 @@ export class Executor {
         // Started, waiting for its health check to pass: health events (or the periodic pass) move it on.
         if (task.Status.State === 'starting' && task.Status.ContainerStatus?.ContainerID) continue
         const service = serviceById.get(task.ServiceID)
-        if (service) this.track(task.ID, this.run(task, service))
+        if (service) this.track(task.ID, () => this.run(task, service))
       } else if (!wantsRun(task) && !isTerminal(task.Status.State)) {
-        this.track(task.ID, this.halt(task, 'shutdown'))
+        this.track(task.ID, () => this.halt(task, 'shutdown'))
       }
     }
   }
 
-  private track(taskId: string, work: Promise<void>): void {
+  // In flight from now (the periodic pass and die events leave it alone), run when a turn is free.
+  private track(taskId: string, work: () => Promise<void>): void {
     this.inFlight.add(taskId)
-    void work.catch((err: Error) => this.opts.log(`executor: task ${taskId}: ${err.message}`)).finally(() => {
+    void this.taskWork.run(work).catch((err: Error) => this.opts.log(`executor: task ${taskId}: ${err.message}`)).finally(() => {
       this.inFlight.delete(taskId)
       this.poke()
     })
@@ -196,12 +210,12 @@ export class Executor {
   // The task leaves the load balancer at once (isServing) while its container stops.
   private onUnhealthy(nodeId: string, taskId: string, containerId: string): void {
     if (this.inFlight.has(taskId)) return
-    this.track(taskId, (async () => {
+    this.track(taskId, async () => {
       const task = await this.opts.store.get<Task>('task', taskId)
       const runner = await this.runner(nodeId)
       if (!task || !runner || !wantsRun(task) || (task.Status.State !== 'starting' && task.Status.State !== 'running')) return
       await this.failUnhealthy(runner, task, containerId)
-    })())
+    })
   }
 
   private async failUnhealthy(runner: TaskRunner, task: Task, containerId: string): Promise<void> {
@@ -315,31 +329,58 @@ export class Executor {
     }
   }
 
-  /** The safety net: compares every ready engine's task containers with the store. */
-  async reconcileAll(): Promise<void> {
+  /**
+   * The safety net: compares every ready engine's task containers with the store.
+   * `paced`: each engine at its phase of the period (longer with thousands of
+   * engines: at most RECONCILE_PER_S a second) and MAX_RECONCILES at once.
+   */
+  async reconcileAll(paced = false): Promise<void> {
     const { store } = this.opts
     try {
       const [tasks, nodes] = await Promise.all([store.list<Task>('task'), store.list<Node>('node')])
       const byId = new Map(tasks.map((t) => [t.ID, t]))
-      await Promise.allSettled(nodes.filter((n) => n.Status.State === 'ready').map((n) => this.reconcileNode(n, byId, tasks)))
+      const byNode = new Map<string, Task[]>()
+      for (const t of tasks) {
+        if (!t.NodeID) continue
+        const list = byNode.get(t.NodeID)
+        if (list) list.push(t)
+        else byNode.set(t.NodeID, [t])
+      }
+      const ready = nodes.filter((n) => n.Status.State === 'ready')
+      const periodMs = paced ? sweepPeriodMs(ready.length, this.opts.reconcileMs ?? 5000, RECONCILE_PER_S) : 0
+      let changed = false
+      await runPaced(ready, { periodMs, limit: MAX_RECONCILES, key: (n) => n.ID, stopped: () => this.reactor.isStopped }, async (n) => {
+        try {
+          if (await this.reconcileNode(n, byId, byNode.get(n.ID) ?? [])) changed = true
+        } catch (err) {
+          this.opts.log(`executor: reconcile of node ${n.ID}: ${(err as Error).message}`)
+        }
+      })
+      if (changed) this.poke()
     } catch (err) {
       this.opts.log(`executor: reconcile: ${(err as Error).message}`)
     }
   }
 
-  private async reconcileNode(node: Node, byId: Map<string, Task>, tasks: Task[]): Promise<void> {
+  // True when it changed something (a container removed, a task moved on).
+  private async reconcileNode(node: Node, byId: Map<string, Task>, tasks: Task[]): Promise<boolean> {
     const runner = await this.runner(node.ID)
-    if (!runner) return
+    if (!runner) return false
+    let changed = false
     const containers = await runner.listTaskContainers()
     const seen = new Set<string>()
     for (const c of containers) {
-      // A task made after the snapshot was read (its container started since) is not in it: ask the store.
-      const task = byId.get(c.taskId) ?? await this.opts.store.get<Task>('task', c.taskId)
+      // The snapshot was read at the sweep's start, up to a sweep period ago: a task made or placed
+      // since (its container started meanwhile) is missing or unplaced in it. Ask the store before
+      // taking a container for stale.
+      let task = byId.get(c.taskId)
+      if (!task || task.NodeID !== node.ID || task.DesiredState !== 'running') task = await this.opts.store.get<Task>('task', c.taskId)
       if (task && this.inFlight.has(task.ID)) continue
       seen.add(c.taskId)
       const running = c.state === 'running'
       if (!task || task.NodeID !== node.ID || !wantsRun(task)) {
         // A container no task wants here: stale (node came back, task removed or moved).
+        changed = true
         {
           this.opts.log(`executor: removing stale container ${c.containerId.slice(0, 12)} (${c.name}) on ${node.Description.Hostname}`)
           await this.stopContainer(runner, c.containerId, task ?? ({ Spec: { ContainerSpec: { StopGracePeriod: 1e9 } } } as Task))
@@ -349,23 +390,28 @@ export class Executor {
       }
       const waiting = task.Status.State === 'starting' && !!task.Status.ContainerStatus?.ContainerID
       if (running && c.health === 'unhealthy' && (waiting || task.Status.State === 'running')) {
+        changed = true
         this.onUnhealthy(node.ID, task.ID, c.containerId)
       } else if (running && c.health === 'starting') {
         if (!waiting && stateIndex(task.Status.State) < stateIndex('running')) {
+          changed = true
           await this.advance(task.ID, 'starting', 'starting', { ContainerStatus: { ContainerID: c.containerId, PID: 0, ExitCode: 0 } })
         }
       } else if (running && stateIndex(task.Status.State) < stateIndex('running')) {
+        changed = true
         await this.advance(task.ID, 'running', 'started', { ContainerStatus: { ContainerID: c.containerId, PID: 0, ExitCode: 0 } })
       } else if (!running && (task.Status.State === 'running' || waiting)) {
+        changed = true
         await this.exited(task, c.exitCode ?? -1)
       }
     }
     for (const t of tasks) {
       if (t.NodeID !== node.ID || seen.has(t.ID) || this.inFlight.has(t.ID)) continue
       if ((t.Status.State === 'running' || (t.Status.State === 'starting' && t.Status.ContainerStatus?.ContainerID)) && wantsRun(t)) {
+        changed = true
         await this.advance(t.ID, 'failed', 'started', { Err: 'task: container is gone' })
       }
     }
-    this.poke()
+    return changed
   }
 }

@@ -34,7 +34,7 @@ export interface WatchOptions {
   actions?: readonly string[]
   /** Deadline to open the stream; default 30 000 ms. */
   connectTimeoutMs?: number
-  /** After this long without an event the engine is pinged; default 15 000 ms. */
+  /** After this long without an event (up to half as long again: jitter) the engine is pinged; default 15 000 ms. */
   idleCheckMs?: number
   /** Deadline of that ping; a miss reopens the stream; default 5 000 ms. */
   pingTimeoutMs?: number
@@ -142,7 +142,7 @@ export function watchContainerEvents(
         () => { if (stream === current) armIdleCheck() },
         (err: Error) => { if (stream === current) drop(`engine silent and ping failed: ${err.message}`) },
       )
-    }, idleCheckMs)
+    }, idleCheckMs * (1 + Math.random() / 2)) // jittered: thousands of quiet streams do not ping their engines together
     idleTimer.unref?.()
   }
 

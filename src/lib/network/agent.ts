@@ -12,10 +12,13 @@ import type { EngineConnection } from '../engine/connect.js'
 import { execIn } from '../engine/exec.js'
 import { ensureImage } from '../engine/image-import.js'
 import type { EnginePool } from '../engine/pool.js'
+import { phaseOf, runPaced } from '../engine/pacing.js'
 import type { StoredEngine } from '../engine/record.js'
 import { NotFoundError, TswError } from '../errors/index.js'
-import { Reactor, type Store } from '../store/index.js'
+import { passObservers, secondsSince } from '../metrics/hooks.js'
+import type { Store } from '../store/index.js'
 import type { Network, Node, Service, Task } from '../types/index.js'
+import { Coalescer } from './coalesce.js'
 import { buildHelperImage, type HelperImage } from './helper-image.js'
 import { bridgeName, planNode, type NodePlan } from './plan.js'
 import { meshRulesObservers } from '../metrics/hooks.js'
@@ -34,34 +37,53 @@ export interface NetAgentOptions {
   log: (msg: string) => void
 }
 
+/** Nodes whose host is being configured at once, at most (each is a few engine calls and a `docker exec`). */
+export const MAX_NODE_APPLIES = 16
+/** A burst of changes gets one pass once they pause this long, or at the latest this long after the first (coalesce.ts). */
+const QUIET_MS = 50
+const MAX_WAIT_MS = 1000
+
 export class NetAgent {
-  private readonly reactor: Reactor
+  private readonly passes: Coalescer
   private readonly applied = new Map<string, { key: string; at: number }>()
   private image?: HelperImage
   private timer?: NodeJS.Timeout
+  private unwatch?: () => void
 
   constructor(private readonly opts: NetAgentOptions) {
-    this.reactor = new Reactor({
-      store: opts.store, log: opts.log, name: 'network', pass: () => this.applyAll(), debounceMs: 50,
-      wants: (e) => e.kind === 'service' || e.kind === 'task' || e.kind === 'node' || e.kind === 'network',
-    })
+    this.passes = new Coalescer({ quietMs: QUIET_MS, maxWaitMs: MAX_WAIT_MS, pass: () => this.pass() })
   }
 
   start(): void {
-    this.reactor.start()
-    this.timer = setInterval(() => this.reactor.poke(), REAPPLY_MS / 3)
+    this.unwatch = this.opts.store.watch((e) => {
+      if (e.kind === 'service' || e.kind === 'task' || e.kind === 'node' || e.kind === 'network') this.passes.request()
+    })
+    this.passes.request()
+    this.timer = setInterval(() => this.passes.request(), REAPPLY_MS / 3)
     this.timer.unref()
   }
 
   stop(): void {
-    this.reactor.stop()
+    this.unwatch?.()
+    this.passes.stop()
     clearInterval(this.timer)
+  }
+
+  private async pass(): Promise<void> {
+    const start = process.hrtime.bigint()
+    try {
+      await this.applyAll()
+    } catch (err) {
+      this.opts.log(`network: ${(err as Error).message}`)
+      this.passes.request()
+    }
+    if (passObservers.size) for (const fn of passObservers) fn('network', secondsSince(start))
   }
 
   /** Forgets what was applied to a node (its engine came back: apply everything again). */
   forget(nodeId: string): void {
     this.applied.delete(nodeId)
-    this.reactor.poke()
+    this.passes.request()
   }
 
   /**
@@ -91,7 +113,7 @@ export class NetAgent {
       const conn = await this.connection(nodeId)
       await this.syncEngineNetworks(conn.docker, wanted, false)
     })
-    this.reactor.poke()
+    this.passes.request()
   }
 
   private async applyAll(): Promise<void> {
@@ -102,7 +124,8 @@ export class NetAgent {
     ])
     const addrOf = dataPathAddresses(engines)
     const now = Date.now()
-    await Promise.all(nodes.filter((n) => n.Status.State === 'ready').map(async (node) => {
+    const ready = nodes.filter((n) => n.Status.State === 'ready')
+    await runPaced(ready, { periodMs: 0, limit: MAX_NODE_APPLIES, key: (n) => n.ID }, async (node) => {
       const plan = planNode(node, nodes, networks, services, tasks, addrOf)
       if (!plan) return
       const engineNets = plan.networks.map((p) => engineNetwork(networks.find((n) => n.ID === p.id)!, p.address, this.opts.clusterId))
@@ -111,12 +134,13 @@ export class NetAgent {
       if (last && last.key === key && now - last.at < REAPPLY_MS) return
       try {
         await this.serial(node.ID, () => this.apply(node, plan, engineNets))
-        this.applied.set(node.ID, { key, at: Date.now() })
+        // Back-dated by the node's phase: the 30 s re-applies of thousands of nodes fall due spread over three periodic passes, not in one.
+        this.applied.set(node.ID, { key, at: Date.now() - phaseOf(node.ID, REAPPLY_MS / 3) })
       } catch (err) {
         this.applied.delete(node.ID)
         this.opts.log(`network: node ${node.Description.Hostname}: ${(err as Error).message}`)
       }
-    }))
+    })
   }
 
   private async apply(node: Node, plan: NodePlan, engineNets: EngineNetworkSpec[]): Promise<void> {

@@ -3,6 +3,7 @@
 // get the same one. It is rebuilt from the store on every orchestrator pass;
 // addresses handed out since (tasks not yet stored) stay reserved for a while.
 import { serviceNetworkIds } from './service-networks.js'
+import { InvalidArgumentError } from '../errors/index.js'
 import { addressOf, allocateAddress, withPrefix } from './ipam.js'
 import { isTerminal, type Network, type NetworkAttachment, type Node, type Service, type Task } from '../types/index.js'
 
@@ -37,18 +38,37 @@ export class NetworkAllocator {
     return this.networks.get(id)
   }
 
-  /** For each network, the addresses to add for nodes that have none there (an empty map when all have one). */
+  /**
+   * For each network, the addresses to add for nodes that have none there (an
+   * empty map when all have one). A network whose subnet is full gets no more:
+   * the nodes past it have no address there (their tasks on it cannot start,
+   * prepare() says so) and every other network and service is still served;
+   * `full` names those networks. (Swarm's default ingress, a /24, holds 253 nodes.)
+   */
   nodeAddresses(nodes: Node[]): Map<string, Record<string, string>> {
     const out = new Map<string, Record<string, string>>()
+    this.full = []
     for (const n of this.networks.values()) {
+      const add: Record<string, string> = {}
+      let count = 0
       for (const node of nodes) {
         if (n.Tsw.NodeAddresses[node.ID]) continue
-        const ip = this.take(n, 'top')
-        out.set(n.ID, { ...out.get(n.ID), [node.ID]: ip })
+        try {
+          add[node.ID] = this.take(n, 'top')
+          count++
+        } catch (err) {
+          if (!(err instanceof InvalidArgumentError)) throw err
+          this.full.push(`${n.Name} (${n.IPAM.Config[0].Subnet})`)
+          break
+        }
       }
+      if (count) out.set(n.ID, add)
     }
     return out
   }
+
+  /** Networks the last nodeAddresses() found full (name and subnet). */
+  full: string[] = []
 
   /**
    * The virtual IPs a service should have: one per network it is attached to
