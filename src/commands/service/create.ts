@@ -21,9 +21,10 @@ export default class ServiceCreate extends BaseCommand {
 
   async run(): Promise<void> {
     // As docker, flags end at IMAGE: `create alpine ls -l` runs `ls -l`.
-    const argv = normalizeArgv(this.argv, { ...serviceBaseFlags, ...createFlags }, true)
-    const { argv: words, flags } = await this.parse(ServiceCreate, argv)
-    const [image, ...args] = words as string[]
+    const words: string[] = []
+    const argv = normalizeArgv(this.argv, { ...serviceBaseFlags, ...createFlags }, true, words)
+    const { flags } = await this.parse(ServiceCreate, argv)
+    const [image, ...args] = words
     const spec = specFromFlags(image, args, flags)
     const client = this.client({ 'data-dir': flags['data-dir'], host: (flags as { manager?: string }).manager })
     const auth = flags['with-registry-auth'] ? registryAuthFor(image) : undefined

@@ -10,6 +10,8 @@ import type { Filters } from '../filters/parse.js'
 import { publishesIngress } from '../network/service-networks.js'
 import { ensureIngress } from './networks.js'
 import { checkPort, show } from './port-checks.js'
+import { checkMode, modeKind } from './service-mode.js'
+import { isJob, jobIteration } from '../orchestrator/jobs.js'
 import { checkSpecFields } from './spec-fields.js'
 import { assignPorts, resolveSpecNetworks } from './service-endpoint.js'
 import { sameSpec } from './spec-equal.js'
@@ -37,16 +39,7 @@ export function validateServiceSpec(raw: unknown): ServiceSpec {
   checkSpecFields(spec)
   // Not an API field: registry credentials come in X-Registry-Auth only (the routes put them back).
   delete c.PullOptions
-  if (spec.Mode?.Replicated && spec.Mode?.Global) throw new InvalidArgumentError('Mode: only one of Replicated and Global may be set')
-  if (!spec.Mode || (!spec.Mode.Replicated && !spec.Mode.Global)) spec.Mode = { Replicated: { Replicas: 1 } }
-  if (spec.Mode.Replicated) {
-    const r = spec.Mode.Replicated.Replicas ?? 1
-    if (!Number.isInteger(r) || r < 0) throw new InvalidArgumentError(`Mode: replicas must be a whole number >= 0, not ${show(r)}`)
-    if (r > MAX_REPLICAS) {
-      throw new InvalidArgumentError(`Mode: ${r} replicas is more than the ${MAX_REPLICAS} a service may have: use fewer replicas, or split the work over several services`)
-    }
-    spec.Mode.Replicated.Replicas = r
-  }
+  spec.Mode = checkMode(spec.Mode, MAX_REPLICAS)
   parseConstraints(spec.TaskTemplate.Placement?.Constraints ?? [])
   for (const p of spec.TaskTemplate.Placement?.Preferences ?? []) {
     if (!p.Spread?.SpreadDescriptor) throw new InvalidArgumentError('Placement: a preference needs Spread.SpreadDescriptor, e.g. node.labels.zone')
@@ -94,6 +87,7 @@ export async function createService(store: Store, spec: ServiceSpec): Promise<Se
   return store.create<Service>('service', {
     ID: id, Version: { Index: 0 }, CreatedAt: '', UpdatedAt: '', Spec: spec,
     Endpoint: { Spec: spec.EndpointSpec ?? { Mode: 'vip' }, ...(ports.length ? { Ports: ports } : {}) },
+    ...(isJob({ Spec: spec }) ? { JobStatus: { JobIteration: { Index: 0 }, LastExecution: new Date().toISOString() } } : {}),
   })
 }
 
@@ -104,7 +98,7 @@ export async function updateService(store: Store, service: Service, version: num
     if (!service.PreviousSpec) throw new FailedPreconditionError(`service ${service.Spec.Name} does not have a previous spec`)
     next = structuredClone(service.PreviousSpec)
   }
-  if (!!next.Mode?.Global !== !!service.Spec.Mode?.Global) throw new InvalidArgumentError('service mode change is not allowed')
+  if (modeKind(next) !== modeKind(service.Spec)) throw new InvalidArgumentError('service mode change is not allowed')
   if (next.Name !== service.Spec.Name) {
     throw new InvalidArgumentError(`rpc error: code = Unimplemented desc = renaming services is not supported`)
   }
@@ -128,7 +122,10 @@ export async function updateService(store: Store, service: Service, version: num
       ...(service.Endpoint?.VirtualIPs ? { VirtualIPs: service.Endpoint.VirtualIPs } : {}),
     },
   }
-  if (changed || rollback) {
+  if (isJob(updated)) {
+    // A job has no rolling update: any update runs it again, as a new iteration (swarm's JobIteration).
+    updated.JobStatus = { JobIteration: { Index: jobIteration(service) + 1 }, LastExecution: now }
+  } else if (changed || rollback) {
     updated.UpdateStatus = rollback
       ? { State: 'rollback_started', StartedAt: now, Message: 'manually requested rollback' }
       : { State: 'updating', StartedAt: now, Message: 'update in progress' }
@@ -142,18 +139,33 @@ export function filterServices(services: Service[], filters: Filters): Service[]
   return services.filter((s) =>
     prefix(valuesOf(filters, 'id'), s.ID) &&
     prefix(valuesOf(filters, 'name'), s.Spec.Name) &&
-    any('mode', (v) => (v === 'global' ? !!s.Spec.Mode?.Global : v === 'replicated' ? !!s.Spec.Mode?.Replicated : false)) &&
+    any('mode', (v) => MODE_FILTER[v] === modeKind(s.Spec)) &&
     matchLabels(valuesOf(filters, 'label'), s.Spec.Labels))
 }
 
-/** Running, desired and completed task counts, as GET /services?status=true reports them. */
+/** The mode filter's values, as dockerd takes them. */
+const MODE_FILTER: Record<string, string> = { replicated: 'Replicated', global: 'Global', 'replicated-job': 'ReplicatedJob', 'global-job': 'GlobalJob' }
+
+/** Running, desired and completed task counts, as GET /services?status=true reports them (swarmkit's ListServiceStatuses). */
 export function serviceStatus(service: Service, tasks: Task[], eligibleNodes: number): NonNullable<Service['ServiceStatus']> {
+  if (isJob(service)) return jobStatus(service, tasks)
   const own = tasks.filter((t) => t.ServiceID === service.ID)
   const running = own.filter((t) => t.Status.State === 'running' && t.DesiredState === 'running').length
   const desired = service.Spec.Mode?.Global
     ? own.filter((t) => t.DesiredState === 'running').length || eligibleNodes
     : service.Spec.Mode?.Replicated?.Replicas ?? 1
   return { RunningTasks: running, DesiredTasks: desired, CompletedTasks: own.filter((t) => t.Status.State === 'complete').length }
+}
+
+// A job counts only the tasks of its current iteration; desired is MaxConcurrent, or for a global job its tasks not yet complete.
+function jobStatus(service: Service, tasks: Task[]): NonNullable<Service['ServiceStatus']> {
+  const iteration = jobIteration(service)
+  const own = tasks.filter((t) => t.ServiceID === service.ID && (t.JobIteration?.Index ?? 0) === iteration)
+  const completed = own.filter((t) => t.Status.State === 'complete').length
+  const desired = service.Spec.Mode?.ReplicatedJob
+    ? service.Spec.Mode.ReplicatedJob.MaxConcurrent ?? 1
+    : own.filter((t) => t.Status.State !== 'complete' && t.DesiredState === 'complete').length
+  return { RunningTasks: own.filter((t) => t.Status.State === 'running').length, DesiredTasks: desired, CompletedTasks: completed }
 }
 
 const ADJ = ['brave', 'calm', 'eager', 'fond', 'happy', 'jolly', 'keen', 'lucid', 'merry', 'nifty', 'quirky', 'sharp', 'tender', 'vivid', 'zen']

@@ -9,7 +9,7 @@ import type { StoredEngine } from '../engine/record.js'
 import type { EngineConnection } from '../engine/index.js'
 import { runPaced, sweepPeriodMs } from '../engine/pacing.js'
 import { modify, Reactor, type Store } from '../store/index.js'
-import { isTerminal, stateIndex, type Node, type Service, type Task, type TaskState } from '../types/index.js'
+import { isTerminal, stateIndex, UNHEALTHY, wantsRun, type Node, type Service, type Task, type TaskState } from '../types/index.js'
 import type Dockerode from 'dockerode'
 import { engineCall } from '../engine/call.js'
 import { FailedPreconditionError } from '../errors/index.js'
@@ -101,10 +101,12 @@ export class Executor {
     const serviceById = new Map(services.map((s) => [s.ID, s]))
     for (const task of tasks) {
       if (!task.NodeID || !ready.has(task.NodeID) || this.inFlight.has(task.ID)) continue
-      if (task.DesiredState === 'running' && STARTABLE.includes(task.Status.State)) {
+      if (wantsRun(task) && STARTABLE.includes(task.Status.State)) {
+        // Started, waiting for its health check to pass: health events (or the periodic pass) move it on.
+        if (task.Status.State === 'starting' && task.Status.ContainerStatus?.ContainerID) continue
         const service = serviceById.get(task.ServiceID)
         if (service) this.track(task.ID, () => this.run(task, service))
-      } else if (task.DesiredState !== 'running' && !isTerminal(task.Status.State)) {
+      } else if (!wantsRun(task) && !isTerminal(task.Status.State)) {
         this.track(task.ID, () => this.halt(task, 'shutdown'))
       }
     }
@@ -135,7 +137,7 @@ export class Executor {
     if (!fresh) {
       // Already starting: left so by a manager that stopped (or died, or stopped leading) halfway. Finish it.
       const now = await this.opts.store.get<Task>('task', task.ID)
-      if (!now || now.Status.State !== 'starting' || now.DesiredState !== 'running' || now.NodeID !== task.NodeID) return
+      if (!now || now.Status.State !== 'starting' || !wantsRun(now) || now.NodeID !== task.NodeID) return
     }
     const config = containerConfig({
       task, serviceName: service.Spec.Name, serviceId: service.ID, clusterId: this.opts.clusterId,
@@ -159,7 +161,15 @@ export class Executor {
       const { containerId } = await runner.createAndStart(config, files.configs.length ? (id) => putConfigs(docker, id, files.configs) : undefined)
       await releaseFiller?.()
       const info = await runner.inspect(containerId).catch(() => undefined)
-      const ok = await this.advance(task.ID, 'running', 'started', { ContainerStatus: { ContainerID: containerId, PID: info?.pid ?? 0, ExitCode: 0 } })
+      const containerStatus = { ContainerID: containerId, PID: info?.pid ?? 0, ExitCode: 0 }
+      if (info?.health === 'starting' || info?.health === 'unhealthy') {
+        // As swarm: a container with a health check keeps its task starting until the check passes.
+        const waiting = await this.note(task.ID, 'starting', { ContainerStatus: containerStatus })
+        if (!waiting) await this.stopContainer(runner, containerId, task)
+        else if (info.health === 'unhealthy') await this.failUnhealthy(runner, task, containerId)
+        return
+      }
+      const ok = await this.advance(task.ID, 'running', 'started', { ContainerStatus: containerStatus })
       if (!ok) await this.stopContainer(runner, containerId, task)
     } catch (err) {
       // A half-made volume or filler goes too (the task's container, if any, was removed by createAndStart).
@@ -195,11 +205,51 @@ export class Executor {
       moved = false
       if (stateIndex(t.Status.State) >= stateIndex(state) && !(isTerminal(state) && !isTerminal(t.Status.State))) return
       if (isTerminal(t.Status.State)) return
-      if (!isTerminal(state) && t.DesiredState !== 'running') return
+      if (!isTerminal(state) && !wantsRun(t)) return
       t.Status = { ...t.Status, ...extra, State: state, Message: message, Timestamp: new Date().toISOString() }
       moved = true
     })
     return moved
+  }
+
+  /** Sets status fields of a task still in `state` and wanted up; false when it is not. */
+  private async note(taskId: string, state: TaskState, extra: Partial<Task['Status']>): Promise<boolean> {
+    let ok = false
+    await modify<Task>(this.opts.store, 'task', taskId, (t) => {
+      ok = t.Status.State === state && wantsRun(t)
+      if (ok) t.Status = { ...t.Status, ...extra }
+    })
+    return ok
+  }
+
+  // A health check passed: a starting task is running from now (a rolling update counts its monitor from here).
+  private async onHealthy(taskId: string): Promise<void> {
+    const task = await this.opts.store.get<Task>('task', taskId)
+    if (task?.Status.State === 'starting' && task.Status.ContainerStatus?.ContainerID) await this.advance(taskId, 'running', 'started')
+  }
+
+  // As swarm's controller: an unhealthy container is stopped and its task fails.
+  // The task leaves the load balancer at once (isServing) while its container stops.
+  private onUnhealthy(nodeId: string, taskId: string, containerId: string): void {
+    if (this.inFlight.has(taskId)) return
+    this.track(taskId, async () => {
+      const task = await this.opts.store.get<Task>('task', taskId)
+      const runner = await this.runner(nodeId)
+      if (!task || !runner || !wantsRun(task) || (task.Status.State !== 'starting' && task.Status.State !== 'running')) return
+      await this.failUnhealthy(runner, task, containerId)
+    })
+  }
+
+  private async failUnhealthy(runner: TaskRunner, task: Task, containerId: string): Promise<void> {
+    if (!(await this.note(task.ID, task.Status.State, { Err: UNHEALTHY }))) return
+    this.opts.log(`executor: task ${task.ID}: container unhealthy, stopping it`)
+    const grace = task.Spec.ContainerSpec.StopGracePeriod !== undefined ? task.Spec.ContainerSpec.StopGracePeriod / 1e9 : 10
+    await runner.stop(containerId, grace)
+    const info = await runner.inspect(containerId).catch(() => undefined)
+    const code = info?.exitCode ?? -1
+    await this.advance(task.ID, 'failed', 'started', {
+      ContainerStatus: { ...task.Status.ContainerStatus, ContainerID: containerId, ExitCode: code }, Err: `task: non-zero exit (${code}): ${UNHEALTHY}`,
+    })
   }
 
   /**
@@ -221,6 +271,10 @@ export class Executor {
       if (e.action === 'die' && e.taskId) {
         // Missed here (the store away a moment), the periodic pass sees the exit.
         this.onDie(e.taskId, e.exitCode).catch((err: Error) => this.opts.log(`executor: task ${e.taskId}: ${err.message}`))
+      } else if (e.action === 'health_status: healthy' && e.taskId) {
+        this.onHealthy(e.taskId).catch((err: Error) => this.opts.log(`executor: task ${e.taskId}: ${err.message}`))
+      } else if (e.action === 'health_status: unhealthy' && e.taskId) {
+        this.onUnhealthy(nodeId, e.taskId, e.containerId)
       }
     }, {
       onDisconnect: () => this.opts.onEngineSignal?.(nodeId),
@@ -233,7 +287,7 @@ export class Executor {
   // A task's container exited: complete (exit 0) or failed, unless it was being stopped.
   private async onDie(taskId: string, exitCode: number | undefined): Promise<void> {
     const task = await this.opts.store.get<Task>('task', taskId)
-    if (!task || task.DesiredState !== 'running' || this.inFlight.has(taskId)) return
+    if (!task || !wantsRun(task) || this.inFlight.has(taskId)) return
     await this.exited(task, exitCode ?? -1)
   }
 
@@ -346,7 +400,7 @@ export class Executor {
       if (task && this.inFlight.has(task.ID)) continue
       seen.add(c.taskId)
       const running = c.state === 'running'
-      if (!task || task.NodeID !== node.ID || task.DesiredState !== 'running') {
+      if (!task || task.NodeID !== node.ID || !wantsRun(task)) {
         // A container no task wants here: stale (node came back, task removed or moved).
         changed = true
         {
@@ -356,17 +410,26 @@ export class Executor {
         if (task && task.NodeID === node.ID && !isTerminal(task.Status.State)) await this.advance(task.ID, 'shutdown', 'shutdown')
         continue
       }
-      if (running && stateIndex(task.Status.State) < stateIndex('running')) {
+      const waiting = task.Status.State === 'starting' && !!task.Status.ContainerStatus?.ContainerID
+      if (running && c.health === 'unhealthy' && (waiting || task.Status.State === 'running')) {
+        changed = true
+        this.onUnhealthy(node.ID, task.ID, c.containerId)
+      } else if (running && c.health === 'starting') {
+        if (!waiting && stateIndex(task.Status.State) < stateIndex('running')) {
+          changed = true
+          await this.advance(task.ID, 'starting', 'starting', { ContainerStatus: { ContainerID: c.containerId, PID: 0, ExitCode: 0 } })
+        }
+      } else if (running && stateIndex(task.Status.State) < stateIndex('running')) {
         changed = true
         await this.advance(task.ID, 'running', 'started', { ContainerStatus: { ContainerID: c.containerId, PID: 0, ExitCode: 0 } })
-      } else if (!running && task.Status.State === 'running') {
+      } else if (!running && (task.Status.State === 'running' || waiting)) {
         changed = true
         await this.exited(task, c.exitCode ?? -1)
       }
     }
     for (const t of tasks) {
       if (t.NodeID !== node.ID || seen.has(t.ID) || this.inFlight.has(t.ID)) continue
-      if (t.Status.State === 'running' && t.DesiredState === 'running') {
+      if ((t.Status.State === 'running' || (t.Status.State === 'starting' && t.Status.ContainerStatus?.ContainerID)) && wantsRun(t)) {
         changed = true
         await this.advance(t.ID, 'failed', 'started', { Err: 'task: container is gone' })
       }

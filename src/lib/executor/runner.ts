@@ -52,6 +52,8 @@ export interface TaskContainer {
   state: ContainerState
   /** Known for exited containers (parsed from the engine's "Exited (3) …" status). */
   exitCode?: number
+  /** For running containers with a health check (parsed from "Up 3 seconds (health: starting)"). */
+  health?: 'starting' | 'healthy' | 'unhealthy'
   labels: Record<string, string>
 }
 
@@ -332,6 +334,8 @@ export class TaskRunner {
       }
       const exited = /^Exited \((-?\d+)\)/.exec(c.Status ?? '')
       if (exited) item.exitCode = Number(exited[1])
+      const health = /\((?:health: )?(starting|healthy|unhealthy)\)/.exec(c.Status ?? '')
+      if (health) item.health = health[1] as TaskContainer['health']
       out.push(item)
     }
     return out

@@ -7,7 +7,7 @@
 // query came from, but addresses of other networks are not reachable anyway.
 import { taskContainerName } from '../executor/container-config.js'
 import { Reactor, type Store } from '../store/index.js'
-import type { Service, Task } from '../types/index.js'
+import { isServing, wantsRun, type Service, type Task } from '../types/index.js'
 import { addressOf } from './ipam.js'
 
 export type NameIndex = Map<string, string[]>
@@ -29,7 +29,7 @@ export function buildNameIndex(services: Service[], tasks: Task[]): NameIndex {
       return a ? addressOf(a) : undefined
     }
     const own = byService.get(s.ID) ?? []
-    const running = own.filter((t) => t.Status.State === 'running' && t.DesiredState === 'running')
+    const running = own.filter(isServing)
     const taskIps = running.map(addressIn).filter((x): x is string => !!x)
     const vip = s.Endpoint?.VirtualIPs?.find((v) => v.NetworkID === primary)
     const serviceIps = (s.Spec.EndpointSpec?.Mode ?? 'vip') === 'vip' && vip ? [addressOf(vip.Addr)] : taskIps
@@ -38,7 +38,7 @@ export function buildNameIndex(services: Service[], tasks: Task[]): NameIndex {
     index.set(`tasks.${s.Spec.Name}`.toLowerCase(), taskIps)
     for (const t of own) {
       const ip = addressIn(t)
-      if (ip && t.NodeID && t.DesiredState === 'running') index.set(taskContainerName(s.Spec.Name, t, t.NodeID).toLowerCase(), [ip])
+      if (ip && t.NodeID && wantsRun(t)) index.set(taskContainerName(s.Spec.Name, t, t.NodeID).toLowerCase(), [ip])
     }
   }
   return index

@@ -1,7 +1,7 @@
 // What one node's host must hold for the overlay networks and the routing
 // mesh, computed from the cluster's state. Pure: the agent turns a plan into
 // engine networks (agent.ts) and host configuration (script.ts).
-import { isTerminal, type Network, type Node, type Service, type Task } from '../types/index.js'
+import { isServing, isTerminal, type Network, type Node, type Service, type Task } from '../types/index.js'
 import { addressOf } from './ipam.js'
 import { publishesIngress } from './service-networks.js'
 
@@ -53,7 +53,7 @@ export const vxlanName = (vni: number) => `tswvx${vni}`
 
 /** Whether a task's container may exist: placed and not yet stopped for good. */
 const holdsNetwork = (t: Task) => !!t.NodeID && !isTerminal(t.Status.State)
-const answering = (t: Task) => t.Status.State === 'running' && t.DesiredState === 'running'
+const answering = isServing
 
 /**
  * The plan for `node`, or undefined when it has no usable IPv4 address.

@@ -4,3 +4,4 @@ export { restartAt, endedByItself, DEFAULT_RESTART_DELAY_MS } from './restart.js
 export { newTask, isDirty, hostPorts, specKey, stableJson, withState } from './task.js'
 export { bySlot, slotKey, isLive } from './slots.js'
 export { Updater, UPDATE_DEFAULTS } from './update.js'
+export { planJob, isJob, jobIteration, jobRestartPolicy } from './jobs.js'

@@ -6,6 +6,7 @@ import { MAX_BATCH, modify, modifyAll, Reactor, type Store } from '../store/inde
 import { StoreCache } from '../store/cache.js'
 import { NetworkAllocator } from '../network/allocator.js'
 import { isTerminal, type Network, type Node, type Service, type Task } from '../types/index.js'
+import { isJob, planJob } from './jobs.js'
 import { planService } from './reconcile.js'
 import { bySlot } from './slots.js'
 import { newTask } from './task.js'
@@ -72,7 +73,7 @@ export class Orchestrator {
     for (const service of services) {
       const own = byService.get(service.ID) ?? []
       byService.delete(service.ID)
-      const plan = planService(service, own, nodes, now)
+      const plan = isJob(service) ? planJob(service, own, nodes, now) : planService(service, own, nodes, now)
       await this.shutdown(plan.shutdown)
       // New tasks MAX_BATCH per transaction: a 10,000-replica service is 100 writes, not 10,000.
       const fresh = plan.create.map((w) => ({ kind: 'task' as const, obj: newTask(service, w, new Date(now), this.allocator) }))

@@ -2,6 +2,7 @@
 import { newId } from '../identity/index.js'
 import type { NetworkAllocator } from '../network/allocator.js'
 import { publishesIngress } from '../network/service-networks.js'
+import { isJob, jobIteration } from './jobs.js'
 import type { Service, Task, TaskState } from '../types/index.js'
 
 /** Ports a service publishes in host mode (they travel with its tasks to the engine). */
@@ -13,6 +14,7 @@ export function hostPorts(service: Service) {
 export function newTask(service: Service, where: { slot?: number; nodeId?: string }, now: Date, allocator?: NetworkAllocator): Task {
   const ts = now.toISOString()
   const attachments = allocator?.attach(service) ?? []
+  const job = isJob(service)
   return {
     ID: newId(),
     Version: { Index: 0 },
@@ -24,7 +26,9 @@ export function newTask(service: Service, where: { slot?: number; nodeId?: strin
     ...(where.slot !== undefined ? { Slot: where.slot } : {}),
     ...(where.nodeId ? { NodeID: where.nodeId } : {}),
     Status: { Timestamp: ts, State: 'pending', Message: 'pending task scheduling' },
-    DesiredState: 'running',
+    // A job's task is wanted until it completes (swarm's desired state Complete).
+    DesiredState: job ? 'complete' : 'running',
+    ...(job ? { JobIteration: { Index: jobIteration(service) } } : {}),
     SpecVersion: { Index: service.Version.Index },
     HostPorts: hostPorts(service),
     ...(attachments.length ? { NetworksAttachments: attachments } : {}),

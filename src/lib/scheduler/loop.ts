@@ -4,7 +4,7 @@
 // the next change.
 import { modifyAll, Reactor, type Store } from '../store/index.js'
 import { StoreCache } from '../store/cache.js'
-import { isTerminal, type Node, type Task } from '../types/index.js'
+import { isTerminal, wantsRun, type Node, type Task } from '../types/index.js'
 import { hostPorts } from './sched-task.js'
 import { scheduleTasks } from './scheduler.js'
 
@@ -34,7 +34,7 @@ export class SchedulerLoop {
   private async scheduleAll(): Promise<void> {
     const { store } = this.opts
     const [tasks, nodes] = await Promise.all([this.cache.list<Task>('task'), this.cache.list<Node>('node')])
-    const pending = tasks.filter((t) => t.Status.State === 'pending' && t.DesiredState === 'running')
+    const pending = tasks.filter((t) => t.Status.State === 'pending' && wantsRun(t))
     if (pending.length === 0) return
     const active = tasks.filter((t) => !isTerminal(t.Status.State) && t.Status.State !== 'pending')
     // Tasks of global services come with their node: scheduleTasks checks them against it alone.
@@ -46,7 +46,7 @@ export class SchedulerLoop {
       await modifyAll<Task>(store, 'task', r.assigned.map((a) => ({
         id: a.taskId,
         change: (t) => {
-          if (t.Status.State !== 'pending' || t.DesiredState !== 'running') return false
+          if (t.Status.State !== 'pending' || !wantsRun(t)) return false
           t.NodeID = a.nodeId
           if (a.genericResources) t.AssignedGenericResources = a.genericResources
           t.Status = {

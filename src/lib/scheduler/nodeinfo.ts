@@ -1,6 +1,6 @@
 // The scheduler's view of a node: the Node plus what its tasks already take.
 import type { GenericResource, Node, Task } from '../types/index.js'
-import { stateIndex } from '../types/index.js'
+import { stateIndex, wantsRun } from '../types/index.js'
 import { GenericUsage, nodeGenericResources, type NodeResource } from './generic-resources.js'
 import { hostPortKey, type HostPort } from './sched-task.js'
 import type { ServiceCounts } from './service-counts.js'
@@ -43,7 +43,7 @@ export class NodeInfo {
     this.taskIds.add(task.ID)
     // Like swarmkit, a task on its way out still holds resources and ports
     // but no longer counts towards spreading.
-    if (stateIndex(task.DesiredState) <= RUNNING) {
+    if (stateIndex(task.DesiredState) <= RUNNING || wantsRun(task)) {
       this.activeTasks++
       this.activeByService.set(task.ServiceID, this.serviceTasks(task.ServiceID) + 1)
       this.counts?.add(task.ServiceID, this.index)

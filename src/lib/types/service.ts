@@ -178,6 +178,17 @@ export interface EndpointSpec {
 export interface ServiceMode {
   Replicated?: { Replicas?: number }
   Global?: Record<string, never>
+  /** A job: TotalCompletions tasks run to completion, at most MaxConcurrent at once. */
+  ReplicatedJob?: { MaxConcurrent?: number; TotalCompletions?: number }
+  /** A job: one task per eligible node runs to completion. */
+  GlobalJob?: Record<string, never>
+}
+
+/** A job's run: `service update` of a job starts a new iteration (its tasks run again). */
+export interface JobStatus {
+  JobIteration: { Index: number }
+  /** When the current iteration started. */
+  LastExecution?: string
 }
 
 export interface ServiceSpec {
@@ -205,6 +216,8 @@ export interface Service extends StoredObject {
   PreviousSpec?: ServiceSpec
   Endpoint?: { Spec: EndpointSpec; Ports?: PortConfig[]; VirtualIPs?: Array<{ NetworkID: string; Addr: string }> }
   UpdateStatus?: UpdateStatus
+  /** Jobs only. */
+  JobStatus?: JobStatus
   /** Only on GET /services?status=true. */
   ServiceStatus?: { RunningTasks: number; DesiredTasks: number; CompletedTasks: number }
 }

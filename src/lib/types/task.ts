@@ -32,6 +32,8 @@ export interface Task extends StoredObject {
   /** Version of the service spec the task was made from. */
   SpecVersion?: { Index: number }
   NetworksAttachments?: NetworkAttachment[]
+  /** Job tasks: the job iteration the task belongs to. */
+  JobIteration?: { Index: number }
   /** tsw: the service's host-mode ports when the task was made (they are part of what it runs). */
   HostPorts?: PortConfig[]
   /** The node's generic resources the scheduler gave this task (named ones by name). */
@@ -52,4 +54,17 @@ export function isTerminal(state: TaskState): boolean {
 export interface NetworkAttachment {
   Network: { ID: string; Spec?: { Name: string; Ingress?: boolean } }
   Addresses: string[]
+}
+
+/** Whether the manager wants the task's container up: desired state running, or complete for a job's task (it runs until it exits). */
+export function wantsRun(task: Pick<Task, 'DesiredState'>): boolean {
+  return task.DesiredState === 'running' || task.DesiredState === 'complete'
+}
+
+/** The error a task carries while its unhealthy container is being stopped, as docker's executor words it. */
+export const UNHEALTHY = 'dockerexec: unhealthy container'
+
+/** Whether a task takes traffic (virtual IPs, DNS answers, routing mesh): running (healthy when checked) and not being failed for ill health. */
+export function isServing(task: Pick<Task, 'DesiredState' | 'Status'>): boolean {
+  return task.Status.State === 'running' && wantsRun(task) && task.Status.Err !== UNHEALTHY
 }

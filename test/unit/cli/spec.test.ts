@@ -23,7 +23,7 @@ describe('specFromFlags (docker ToService)', () => {
     expect(() => specFromFlags('nginx', [], { mode: 'global', replicas: '2' }, {})).toThrow('replicas can only be used with replicated or replicated-job mode')
     expect(() => specFromFlags('nginx', [], { mode: 'global', 'replicas-max-per-node': '1' }, {}))
       .toThrow('replicas-max-per-node can only be used with replicated or replicated-job mode')
-    expect(() => specFromFlags('nginx', [], { mode: 'replicated-job' }, {})).toThrow('Unknown mode: replicated-job, only replicated and global supported')
+    expect(() => specFromFlags('nginx', [], { mode: 'cron' }, {})).toThrow('Unknown mode: cron, only replicated and global supported')
     expect(() => specFromFlags('nginx', [], { replicas: 'three' }, {}))
       .toThrow('invalid argument "three" for "--replicas" flag: strconv.ParseUint: parsing "three": invalid syntax')
   })
@@ -92,5 +92,21 @@ describe('specFromFlags (docker ToService)', () => {
     expect(bad({ env: ['=1'] })).toThrow('invalid argument "=1" for "-e, --env" flag: invalid environment variable: =1')
     expect(bad({ 'update-delay': 'soon' })).toThrow('invalid argument "soon" for "--update-delay" flag: time: invalid duration "soon"')
     expect(bad({ entrypoint: '"sh' })).toThrow('for "--entrypoint" flag: EOF found when expecting closing quote')
+  })
+})
+
+describe('specFromFlags: job modes (docker ToServiceMode)', () => {
+  test('replicated-job: --replicas is the total completions, --max-concurrent defaults to it', () => {
+    expect(specFromFlags('busybox', [], { mode: 'replicated-job', replicas: '5', 'max-concurrent': '2' }, {}).Mode)
+      .toEqual({ ReplicatedJob: { TotalCompletions: 5, MaxConcurrent: 2 } })
+    expect(specFromFlags('busybox', [], { mode: 'replicated-job', replicas: '3' }, {}).Mode).toEqual({ ReplicatedJob: { TotalCompletions: 3, MaxConcurrent: 3 } })
+    expect(specFromFlags('busybox', [], { mode: 'replicated-job' }, {}).Mode).toEqual({ ReplicatedJob: {} })
+  })
+
+  test('global-job, and the flags only replicated jobs take', () => {
+    expect(specFromFlags('busybox', [], { mode: 'global-job' }, {}).Mode).toEqual({ GlobalJob: {} })
+    expect(() => specFromFlags('busybox', [], { mode: 'global-job', replicas: '2' }, {})).toThrow('replicas can only be used with replicated or replicated-job mode')
+    expect(() => specFromFlags('busybox', [], { mode: 'global-job', 'max-concurrent': '2' }, {})).toThrow('max-concurrent can only be used with replicated-job mode')
+    expect(() => specFromFlags('busybox', [], { 'max-concurrent': '2' }, {})).toThrow('max-concurrent can only be used with replicated-job mode')
   })
 })

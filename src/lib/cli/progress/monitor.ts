@@ -2,6 +2,7 @@
 // step() takes one look at the service and its tasks (and the time) and says
 // what to show and whether the wait is over. The service has converged when
 // every task of the current spec runs, and stays so for a stable period.
+import { JobUpdater } from './job-updater.js'
 import type { Service, Task, UpdateStatus } from '../../types/index.js'
 import { isUpToDate, rank, terminalState } from './states.js'
 import { makeUpdater, tasksByNode, tasksBySlot, type ProgressEvent, type Updater } from './updaters.js'
@@ -55,7 +56,7 @@ export class ConvergenceMonitor {
     const events: ProgressEvent[] = []
     const monitor = stablePeriodMs(service, this.opts.stableMs)
     try {
-      this.updater ??= makeUpdater(service)
+      this.updater ??= service.Spec.Mode?.ReplicatedJob || service.Spec.Mode?.GlobalJob ? new JobUpdater() : makeUpdater(service)
     } catch (err) {
       return { events, done: true, error: (err as Error).message }
     }

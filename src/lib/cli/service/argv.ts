@@ -14,14 +14,20 @@ export interface FlagShape {
  * argv rewritten for oclif: `--b=true` → `--b`, `--b=false` → `--no-b` (or
  * dropped when b has no --no- form); with `stopAtFirstArg`, a `--` after the
  * first positional argument so that everything after it stays an argument.
+ * `words`, when given, gets that first argument and everything after it, in
+ * order: oclif's own list sorts its words by where each string first appears
+ * in argv, so `--replicas 2 busybox sleep 2` would come back reordered.
  */
-export function normalizeArgv(argv: string[], flags: Record<string, FlagShape>, stopAtFirstArg: boolean): string[] {
+export function normalizeArgv(argv: string[], flags: Record<string, FlagShape>, stopAtFirstArg: boolean, words?: string[]): string[] {
   const byChar = new Map<string, FlagShape>()
   for (const f of Object.values(flags)) if (f.char) byChar.set(f.char, f)
   const out: string[] = []
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
-    if (a === '--') return [...out, ...argv.slice(i)]
+    if (a === '--') {
+      words?.push(...argv.slice(i + 1))
+      return [...out, ...argv.slice(i)]
+    }
     if (a.startsWith('--')) {
       const eq = a.indexOf('=')
       const name = a.slice(2, eq < 0 ? undefined : eq)
@@ -49,9 +55,11 @@ export function normalizeArgv(argv: string[], flags: Record<string, FlagShape>, 
       continue
     }
     out.push(a)
-    if (stopAtFirstArg && i + 1 < argv.length) {
+    if (stopAtFirstArg) {
       // `IMAGE -- CMD` means the same as `IMAGE CMD`.
-      return [...out, '--', ...argv.slice(argv[i + 1] === '--' ? i + 2 : i + 1)]
+      const rest = argv.slice(argv[i + 1] === '--' ? i + 2 : i + 1)
+      words?.push(a, ...rest)
+      return rest.length ? [...out, '--', ...rest] : out
     }
   }
   return out

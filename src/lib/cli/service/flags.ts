@@ -45,6 +45,7 @@ export const commonFlags = {
   'reserve-memory': str('Reserve Memory'),
   'stop-grace-period': str('Time to wait before force killing a container (ns|us|ms|s|m|h) (default 10s)'),
   replicas: str('Number of tasks'),
+  'max-concurrent': str('Number of job tasks to run concurrently (default equal to --replicas)'),
   'replicas-max-per-node': str('Maximum number of tasks per node (default 0 = unlimited)'),
   'restart-condition': str('Restart when condition is met ("none", "on-failure", "any") (default "any")'),
   'restart-delay': str('Delay between restart attempts (ns|us|ms|s|m|h) (default 5s)'),
@@ -81,7 +82,7 @@ export const commonFlags = {
 /** Flags of `service create`. */
 export const createFlags = {
   ...commonFlags,
-  mode: str('Service mode ("replicated", "global") (default "replicated")'),
+  mode: str('Service mode ("replicated", "global", "replicated-job", "global-job") (default "replicated")'),
   name: str('Service name'),
   label: list('Service labels', 'l'),
   'container-label': list('Container labels'),

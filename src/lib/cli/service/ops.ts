@@ -116,9 +116,11 @@ export async function scaleService(client: ServiceClient, name: string, replicas
   }
   return againIfOutOfSequence(async () => {
     const service = await getService(client, name)
-    if (!service.Spec.Mode?.Replicated) throw new InvalidArgumentError('scale can only be used with replicated or replicated-job mode')
     const spec = structuredClone(service.Spec)
-    spec.Mode!.Replicated!.Replicas = replicas
+    // As docker's scale: a replicated job's total completions, else the replicas.
+    if (spec.Mode?.ReplicatedJob) spec.Mode.ReplicatedJob.TotalCompletions = replicas
+    else if (spec.Mode?.Replicated) spec.Mode.Replicated.Replicas = replicas
+    else throw new InvalidArgumentError('scale can only be used with replicated or replicated-job mode')
     return { ...(await writeService(client, service, spec)), replicas }
   })
 }

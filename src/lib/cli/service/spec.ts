@@ -20,15 +20,24 @@ import {
 /** The service mode of --mode/--replicas/--replicas-max-per-node. Throws InvalidArgumentError. */
 export function modeFromFlags(flags: CreateFlagValues): ServiceMode {
   const mode = flags.mode ?? 'replicated'
-  if (mode === 'global') {
+  if (!['replicated', 'global', 'replicated-job', 'global-job'].includes(mode)) {
+    throw new InvalidArgumentError(`Unknown mode: ${mode}, only replicated and global supported`)
+  }
+  if (flags['max-concurrent'] !== undefined && mode !== 'replicated-job') throw new InvalidArgumentError('max-concurrent can only be used with replicated-job mode')
+  if (mode === 'global' || mode === 'global-job') {
     if (flags.replicas !== undefined) throw new InvalidArgumentError('replicas can only be used with replicated or replicated-job mode')
     if (flags['replicas-max-per-node'] !== undefined && uint(flags['replicas-max-per-node'], 'replicas-max-per-node') > 0) {
       throw new InvalidArgumentError('replicas-max-per-node can only be used with replicated or replicated-job mode')
     }
-    return { Global: {} }
+    return mode === 'global' ? { Global: {} } : { GlobalJob: {} }
   }
-  if (mode !== 'replicated') throw new InvalidArgumentError(`Unknown mode: ${mode}, only replicated and global supported`)
-  return { Replicated: { Replicas: flags.replicas === undefined ? 1 : uint(flags.replicas, 'replicas') } }
+  const replicas = flags.replicas === undefined ? undefined : uint(flags.replicas, 'replicas')
+  if (mode === 'replicated-job') {
+    // As docker: MaxConcurrent defaults to the replicas; unset values are the manager's (1).
+    const concurrent = flags['max-concurrent'] === undefined ? replicas : uint(flags['max-concurrent'], 'max-concurrent')
+    return { ReplicatedJob: { ...(concurrent !== undefined ? { MaxConcurrent: concurrent } : {}), ...(replicas !== undefined ? { TotalCompletions: replicas } : {}) } }
+  }
+  return { Replicated: { Replicas: replicas ?? 1 } }
 }
 
 /** One entry per variable: a later value of a key replaces the earlier one and moves last, as docker's makeEnv. */

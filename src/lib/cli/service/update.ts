@@ -192,8 +192,13 @@ export function applyUpdateFlags(current: ServiceSpec, flags: UpdateFlagValues):
   applyUpdateFieldFlags(spec, flags)
   if (anyGiven(flags, 'network-add', 'network-rm')) updateNetworks(spec, flags)
   if (flags.replicas !== undefined) {
-    if (!spec.Mode?.Replicated) throw new InvalidArgumentError('replicas can only be used with replicated mode')
-    spec.Mode.Replicated.Replicas = uint(flags.replicas, 'replicas')
+    if (spec.Mode?.ReplicatedJob) spec.Mode.ReplicatedJob.TotalCompletions = uint(flags.replicas, 'replicas')
+    else if (!spec.Mode?.Replicated) throw new InvalidArgumentError('replicas can only be used with replicated mode')
+    else spec.Mode.Replicated.Replicas = uint(flags.replicas, 'replicas')
+  }
+  if (flags['max-concurrent'] !== undefined) {
+    if (!spec.Mode?.ReplicatedJob) throw new InvalidArgumentError('max-concurrent can only be used with replicated-job mode')
+    spec.Mode.ReplicatedJob.MaxConcurrent = uint(flags['max-concurrent'], 'max-concurrent')
   }
   if (anyGiven(flags, ...UPDATE_FLAGS)) spec.UpdateConfig = applyUpdateConfigFlags(spec.UpdateConfig ?? defaultUpdateConfig(), flags, 'update')
   if (anyGiven(flags, ...ROLLBACK_FLAGS)) spec.RollbackConfig = applyUpdateConfigFlags(spec.RollbackConfig ?? defaultUpdateConfig(), flags, 'rollback')
