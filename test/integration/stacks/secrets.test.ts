@@ -29,7 +29,7 @@ secrets:
   db_pass:
     file: ./db_pass.txt
   api_key:
-    environment: API_KEY
+    file: ./api_key.txt
 configs:
   app_conf:
     file: ./app.conf
@@ -52,6 +52,8 @@ describe('stacks with secrets and configs', () => {
     expect((await swarm.init()).code).toBe(0)
     expect((await swarm.join(2)).code).toBe(0)
     writeFileSync(join(dir, 'db_pass.txt'), 'hunter2\n')
+    // A file, not `environment:`: docker 28's stack loader refuses environment secrets (schema 3.x).
+    writeFileSync(join(dir, 'api_key.txt'), 'k-123')
     writeFileSync(join(dir, 'app.conf'), 'level=debug\n')
     writeFileSync(file, COMPOSE)
   })
