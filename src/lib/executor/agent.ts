@@ -9,6 +9,7 @@ import type { StoredEngine } from '../engine/record.js'
 import type { EngineConnection } from '../engine/index.js'
 import { runPaced, sweepPeriodMs } from '../engine/pacing.js'
 import { modify, Reactor, type Store } from '../store/index.js'
+import { StoreCache } from '../store/cache.js'
 import { isTerminal, stateIndex, UNHEALTHY, wantsRun, type Node, type Service, type Task, type TaskState } from '../types/index.js'
 import type Dockerode from 'dockerode'
 import { engineCall } from '../engine/call.js'
@@ -33,6 +34,8 @@ export interface ExecutorOptions {
   dnsServers?: string[]
   /** Makes the runner of a node's engine connection (unit tests pass a fake engine); default a TaskRunner. */
   runnerFor?: (conn: EngineConnection) => TaskRunner
+  /** Tasks, nodes and services as the store's watch keeps them (shared by the loops, with tasks by node); default: its own. */
+  cache?: StoreCache
 }
 
 /** Engines reconciled at once, at most, and a second, at most (the safety-net sweep of thousands of engines takes longer than its period). */
@@ -55,8 +58,12 @@ export class Executor {
   private readonly runners = new Map<string, { runner: TaskRunner; events?: { stop(): void } }>()
   private readonly reactor: Reactor
   private sweep?: NodeJS.Timeout
+  private readonly cache: StoreCache
 
   constructor(private readonly opts: ExecutorOptions) {
+    this.cache = opts.cache ?? new StoreCache({
+      store: opts.store, kinds: ['task', 'node', 'service'], log: opts.log, indexes: [{ kind: 'task', field: 'NodeID' }],
+    })
     this.reactor = new Reactor({
       store: opts.store, log: opts.log, name: 'executor', pass: () => this.dispatchAll(),
       wants: (e) => e.kind === 'task' || e.kind === 'node',
@@ -64,6 +71,7 @@ export class Executor {
   }
 
   start(): void {
+    this.cache.start()
     this.reactor.start()
     // The next sweep starts once this one is done (a sweep of thousands of engines is spread over its period).
     const sweep = () => {
@@ -79,6 +87,7 @@ export class Executor {
 
   stop(): void {
     this.reactor.stop()
+    this.cache.stop()
     clearTimeout(this.sweep)
     for (const r of this.runners.values()) r.events?.stop()
   }
@@ -95,16 +104,15 @@ export class Executor {
   }
 
   private async dispatchAll(): Promise<void> {
-    const { store } = this.opts
-    const [tasks, nodes, services] = await Promise.all([store.list<Task>('task'), store.list<Node>('node'), store.list<Service>('service')])
-    const ready = new Set(nodes.filter((n) => n.Status.State === 'ready').map((n) => n.ID))
-    const serviceById = new Map(services.map((s) => [s.ID, s]))
+    const { cache } = this
+    const nodes = (await cache.list<Node>('node')).filter((n) => n.Status.State === 'ready')
+    const tasks = (await Promise.all(nodes.map((n) => cache.listBy<Task>('task', 'NodeID', n.ID)))).flat()
     for (const task of tasks) {
-      if (!task.NodeID || !ready.has(task.NodeID) || this.inFlight.has(task.ID)) continue
+      if (this.inFlight.has(task.ID)) continue
       if (wantsRun(task) && STARTABLE.includes(task.Status.State)) {
         // Started, waiting for its health check to pass: health events (or the periodic pass) move it on.
         if (task.Status.State === 'starting' && task.Status.ContainerStatus?.ContainerID) continue
-        const service = serviceById.get(task.ServiceID)
+        const service = await cache.get<Service>('service', task.ServiceID)
         if (service) this.track(task.ID, () => this.run(task, service))
       } else if (!wantsRun(task) && !isTerminal(task.Status.State)) {
         this.track(task.ID, () => this.halt(task, 'shutdown'))
@@ -357,23 +365,16 @@ export class Executor {
    * engines: at most RECONCILE_PER_S a second) and MAX_RECONCILES at once.
    */
   async reconcileAll(paced = false): Promise<void> {
-    const { store } = this.opts
+    const { cache } = this
     try {
-      const [tasks, nodes] = await Promise.all([store.list<Task>('task'), store.list<Node>('node')])
-      const byId = new Map(tasks.map((t) => [t.ID, t]))
-      const byNode = new Map<string, Task[]>()
-      for (const t of tasks) {
-        if (!t.NodeID) continue
-        const list = byNode.get(t.NodeID)
-        if (list) list.push(t)
-        else byNode.set(t.NodeID, [t])
-      }
-      const ready = nodes.filter((n) => n.Status.State === 'ready')
+      const ready = (await cache.list<Node>('node')).filter((n) => n.Status.State === 'ready')
       const periodMs = paced ? sweepPeriodMs(ready.length, this.opts.reconcileMs ?? 5000, RECONCILE_PER_S) : 0
       let changed = false
       await runPaced(ready, { periodMs, limit: MAX_RECONCILES, key: (n) => n.ID, stopped: () => this.reactor.isStopped }, async (n) => {
         try {
-          if (await this.reconcileNode(n, byId, byNode.get(n.ID) ?? [])) changed = true
+          // Read at the node's turn: the sweep is spread over its period.
+          const tasks = await cache.listBy<Task>('task', 'NodeID', n.ID)
+          if (await this.reconcileNode(n, new Map(tasks.map((t) => [t.ID, t])), tasks)) changed = true
         } catch (err) {
           this.opts.log(`executor: reconcile of node ${n.ID}: ${(err as Error).message}`)
         }
