@@ -10,7 +10,7 @@ import type { EngineConnection } from '../engine/index.js'
 import { runPaced, sweepPeriodMs } from '../engine/pacing.js'
 import { modify, Reactor, type Store } from '../store/index.js'
 import { StoreCache } from '../store/cache.js'
-import { isTerminal, stateIndex, UNHEALTHY, wantsRun, type Node, type Service, type Task, type TaskState } from '../types/index.js'
+import { isTerminal, stateIndex, wantsRun, type Node, type Service, type Task, type TaskState } from '../types/index.js'
 import type Dockerode from 'dockerode'
 import { engineCall } from '../engine/call.js'
 import { FailedPreconditionError } from '../errors/index.js'
@@ -18,6 +18,8 @@ import { containerConfig } from './container-config.js'
 import { Limiter } from './limiter.js'
 import { dropSecrets, putConfigs, stageSecrets, taskFiles, withSecretsMount } from './task-files.js'
 import { TaskRunner } from './runner.js'
+import { reconcileNode, type SweepOps } from './reconcile-sweep.js'
+import { failUnhealthy, stopGraceSeconds } from './health.js'
 
 export interface ExecutorOptions {
   store: Store
@@ -59,11 +61,18 @@ export class Executor {
   private readonly reactor: Reactor
   private sweep?: NodeJS.Timeout
   private readonly cache: StoreCache
+  private readonly sweepOps: SweepOps
 
   constructor(private readonly opts: ExecutorOptions) {
     this.cache = opts.cache ?? new StoreCache({
       store: opts.store, kinds: ['task', 'node', 'service'], log: opts.log, indexes: [{ kind: 'task', field: 'NodeID' }],
     })
+    this.sweepOps = {
+      store: opts.store, log: opts.log, inFlight: this.inFlight,
+      runner: (id) => this.runner(id), stopContainer: (r, c, t) => this.stopContainer(r, c, t),
+      advance: (id, state, msg, extra) => this.advance(id, state, msg, extra), exited: (t, code) => this.exited(t, code),
+      onUnhealthy: (nodeId, taskId, containerId) => this.onUnhealthy(nodeId, taskId, containerId),
+    }
     this.reactor = new Reactor({
       store: opts.store, log: opts.log, name: 'executor', pass: () => this.dispatchAll(),
       wants: (e) => e.kind === 'task' || e.kind === 'node',
@@ -174,7 +183,7 @@ export class Executor {
         // As swarm: a container with a health check keeps its task starting until the check passes.
         const waiting = await this.note(task.ID, 'starting', { ContainerStatus: containerStatus })
         if (!waiting) await this.stopContainer(runner, containerId, task)
-        else if (info.health === 'unhealthy') await this.failUnhealthy(runner, task, containerId)
+        else if (info.health === 'unhealthy') await failUnhealthy(this.sweepOps, runner, task, containerId, (id, st, extra) => this.note(id, st, extra))
         return
       }
       const ok = await this.advance(task.ID, 'running', 'started', { ContainerStatus: containerStatus })
@@ -196,8 +205,7 @@ export class Executor {
   }
 
   private async stopContainer(runner: TaskRunner, containerId: string, task: Task): Promise<void> {
-    const grace = task.Spec.ContainerSpec.StopGracePeriod !== undefined ? task.Spec.ContainerSpec.StopGracePeriod / 1e9 : 10
-    await runner.stop(containerId, grace)
+    await runner.stop(containerId, stopGraceSeconds(task))
     await runner.remove(containerId)
     if (task.Spec.ContainerSpec.Secrets?.length) await dropSecrets(runner.conn.docker, task.ID)
   }
@@ -244,19 +252,7 @@ export class Executor {
       const task = await this.opts.store.get<Task>('task', taskId)
       const runner = await this.runner(nodeId)
       if (!task || !runner || !wantsRun(task) || (task.Status.State !== 'starting' && task.Status.State !== 'running')) return
-      await this.failUnhealthy(runner, task, containerId)
-    })
-  }
-
-  private async failUnhealthy(runner: TaskRunner, task: Task, containerId: string): Promise<void> {
-    if (!(await this.note(task.ID, task.Status.State, { Err: UNHEALTHY }))) return
-    this.opts.log(`executor: task ${task.ID}: container unhealthy, stopping it`)
-    const grace = task.Spec.ContainerSpec.StopGracePeriod !== undefined ? task.Spec.ContainerSpec.StopGracePeriod / 1e9 : 10
-    await runner.stop(containerId, grace)
-    const info = await runner.inspect(containerId).catch(() => undefined)
-    const code = info?.exitCode ?? -1
-    await this.advance(task.ID, 'failed', 'started', {
-      ContainerStatus: { ...task.Status.ContainerStatus, ContainerID: containerId, ExitCode: code }, Err: `task: non-zero exit (${code}): ${UNHEALTHY}`,
+      await failUnhealthy(this.sweepOps, runner, task, containerId, (id, st, extra) => this.note(id, st, extra))
     })
   }
 
@@ -374,7 +370,7 @@ export class Executor {
         try {
           // Read at the node's turn: the sweep is spread over its period.
           const tasks = await cache.listBy<Task>('task', 'NodeID', n.ID)
-          if (await this.reconcileNode(n, new Map(tasks.map((t) => [t.ID, t])), tasks)) changed = true
+          if (await reconcileNode(this.sweepOps, n, tasks)) changed = true
         } catch (err) {
           this.opts.log(`executor: reconcile of node ${n.ID}: ${(err as Error).message}`)
         }
@@ -383,58 +379,5 @@ export class Executor {
     } catch (err) {
       this.opts.log(`executor: reconcile: ${(err as Error).message}`)
     }
-  }
-
-  // True when it changed something (a container removed, a task moved on).
-  private async reconcileNode(node: Node, byId: Map<string, Task>, tasks: Task[]): Promise<boolean> {
-    const runner = await this.runner(node.ID)
-    if (!runner) return false
-    let changed = false
-    const containers = await runner.listTaskContainers()
-    const seen = new Set<string>()
-    for (const c of containers) {
-      // The snapshot was read at the sweep's start, up to a sweep period ago: a task made or placed
-      // since (its container started meanwhile) is missing or unplaced in it. Ask the store before
-      // taking a container for stale.
-      let task = byId.get(c.taskId)
-      if (!task || task.NodeID !== node.ID || task.DesiredState !== 'running') task = await this.opts.store.get<Task>('task', c.taskId)
-      if (task && this.inFlight.has(task.ID)) continue
-      seen.add(c.taskId)
-      const running = c.state === 'running'
-      if (!task || task.NodeID !== node.ID || !wantsRun(task)) {
-        // A container no task wants here: stale (node came back, task removed or moved).
-        changed = true
-        {
-          this.opts.log(`executor: removing stale container ${c.containerId.slice(0, 12)} (${c.name}) on ${node.Description.Hostname}`)
-          await this.stopContainer(runner, c.containerId, task ?? ({ Spec: { ContainerSpec: { StopGracePeriod: 1e9 } } } as Task))
-        }
-        if (task && task.NodeID === node.ID && !isTerminal(task.Status.State)) await this.advance(task.ID, 'shutdown', 'shutdown')
-        continue
-      }
-      const waiting = task.Status.State === 'starting' && !!task.Status.ContainerStatus?.ContainerID
-      if (running && c.health === 'unhealthy' && (waiting || task.Status.State === 'running')) {
-        changed = true
-        this.onUnhealthy(node.ID, task.ID, c.containerId)
-      } else if (running && c.health === 'starting') {
-        if (!waiting && stateIndex(task.Status.State) < stateIndex('running')) {
-          changed = true
-          await this.advance(task.ID, 'starting', 'starting', { ContainerStatus: { ContainerID: c.containerId, PID: 0, ExitCode: 0 } })
-        }
-      } else if (running && stateIndex(task.Status.State) < stateIndex('running')) {
-        changed = true
-        await this.advance(task.ID, 'running', 'started', { ContainerStatus: { ContainerID: c.containerId, PID: 0, ExitCode: 0 } })
-      } else if (!running && (task.Status.State === 'running' || waiting)) {
-        changed = true
-        await this.exited(task, c.exitCode ?? -1)
-      }
-    }
-    for (const t of tasks) {
-      if (t.NodeID !== node.ID || seen.has(t.ID) || this.inFlight.has(t.ID)) continue
-      if ((t.Status.State === 'running' || (t.Status.State === 'starting' && t.Status.ContainerStatus?.ContainerID)) && wantsRun(t)) {
-        changed = true
-        await this.advance(t.ID, 'failed', 'started', { Err: 'task: container is gone' })
-      }
-    }
-    return changed
   }
 }
