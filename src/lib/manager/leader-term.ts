@@ -48,7 +48,7 @@ export class LeaderTerm {
     const dispatcher = (this.dispatcher = new Dispatcher({ store, engines, periodMs: this.opts.heartbeatMs, log }))
     // One copy of services, tasks, nodes and networks, kept by the store's watch, read by the loops.
     const cache = this.opts.cache ?? new StoreCache({ store, kinds: [...LOOP_KINDS], indexes: [...LOOP_INDEXES], log })
-    const netAgent = new NetAgent({ store, engines, clusterId: config.ClusterID, workDir: this.opts.workDir, log })
+    const netAgent = new NetAgent({ store, cache, engines, clusterId: config.ClusterID, workDir: this.opts.workDir, log })
     const executor = (this.executor = new Executor({
       store, engines, clusterId: config.ClusterID, log,
       onEngineSignal: (nodeId) => {
