@@ -9,8 +9,11 @@ import { ConflictError, FailedPreconditionError } from '../errors/index.js'
 import { EtcdStore, SqliteStore, type Kind } from '../store/index.js'
 import { livePid } from './pidfile.js'
 
-/** In the order they refer to each other (a task names its service, node and networks). */
-const KINDS: Kind[] = ['ca', 'swarm', 'engine', 'node', 'certificate', 'network', 'service', 'task']
+/** Every kind, in the order they refer to each other (a service names its secrets and configs, a task its service, node and networks). */
+const KINDS = ['ca', 'swarm', 'engine', 'node', 'certificate', 'network', 'secret', 'config', 'service', 'task'] as const satisfies readonly Kind[]
+// A kind added to the store and not here fails to compile: an import must not leave objects behind.
+const EVERY_KIND: Exclude<Kind, (typeof KINDS)[number]> extends never ? true : never = true
+void EVERY_KIND
 
 /** Copies the swarm of `dataDir` into etcd and switches its manager config over; returns how many objects were copied. */
 export async function importToEtcd(dataDir: string, store: StorePems): Promise<number> {
