@@ -107,7 +107,7 @@ describe('service fields reach the container', () => {
     expect(hc.ReadonlyRootfs).toBe(false)
   })
 
-  // Not --oom-score-adj nor --health-start-interval: the docker CLI sends them from API 1.46 and 1.44, and the manager speaks 1.41.
+  // --oom-score-adj and --health-start-interval through the docker CLI: api-version.test.ts.
   it('the docker CLI: --dns, --host, --group, --limit-pids, --log-driver, --init reach the container too', async () => {
     const r = await dockerCli('service', 'create', '-d', '--name', 'dfields', '--stop-grace-period', '1s', '--dns', '10.213.0.12',
       '--host', 'db:10.1.2.3', '--group', '4343', '--limit-pids', '50', '--log-driver', 'json-file',
