@@ -2,7 +2,6 @@
 // flags newer than 1.41 (--oom-score-adj from 1.46, --health-start-interval
 // from 1.44) and they reach the container; older clients keep working on
 // their versioned paths and their specs mean what they meant then.
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { API_VERSION } from '../../../src/lib/api/versions.js'
 import { LabSwarm, run, waitFor } from '../../helpers/lab.js'
@@ -11,11 +10,7 @@ const IMG = '10.213.0.1:5000/busybox:1'
 
 describe('docker 28 API version against the manager', () => {
   const swarm = new LabSwarm(2477)
-  const env = (version?: string) => ({
-    DOCKER_HOST: `tcp://${swarm.addr}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: join(swarm.dir(1), 'tls'),
-    ...(version ? { DOCKER_API_VERSION: version } : {}),
-  })
-  const docker = (...args: string[]) => run('docker', args, env())
+  const docker = (...args: string[]) => swarm.docker(1, ...args)
   /** The one running container of a service whose HostConfig passes `ok`: [host index, inspect]. */
   const containerOf = (service: string, ok: (c: any) => boolean = () => true) => waitFor(async () => {
     for (const i of [1, 2]) {
@@ -70,7 +65,7 @@ describe('docker 28 API version against the manager', () => {
   })
 
   it('an older client keeps its versioned paths, and a spec it sends has no field newer than its version', async () => {
-    const old = await run('docker', ['service', 'ls', '--format', '{{.Name}}'], env('1.41'))
+    const old = await run('docker', ['service', 'ls', '--format', '{{.Name}}'], { ...swarm.dockerEnv(1), DOCKER_API_VERSION: '1.41' })
     expect(old.code, old.stderr).toBe(0)
     expect(old.stdout).toBe('oom\n')
     const res = await swarm.api('POST', '/v1.41/services/create', {

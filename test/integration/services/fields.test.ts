@@ -11,9 +11,7 @@ const IMG = '10.213.0.1:5000/busybox:1'
 describe('service fields reach the container', () => {
   const swarm = new LabSwarm(2441)
   const tsw = (...args: string[]) => swarm.tsw(1, ...args)
-  const dockerCli = (...args: string[]) => run('docker', args, {
-    DOCKER_HOST: `tcp://${swarm.addr}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: join(swarm.dir(1), 'tls'),
-  })
+  const dockerCli = (...args: string[]) => swarm.docker(1, ...args)
   /** The one running container of a service: [host index, container ID]; on timeout, the tasks' errors. */
   const containerOf = async (service: string) => {
     try {

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LabSwarm, run } from '../../helpers/lab.js'
+import { LabSwarm } from '../../helpers/lab.js'
 
 const IMG = '10.213.0.1:5000/busybox:1'
 // Nothing listens there: the registry cannot be asked, the engines run their local copy (tagged below).
@@ -16,9 +16,7 @@ const PINNED = new RegExp(`^${IMG.replace(/[.]/g, '\\.')}@sha256:[0-9a-f]{64}$`)
 describe('image digest pinning', () => {
   const swarm = new LabSwarm(2478)
   const tsw = (...args: string[]) => swarm.tsw(1, ...args)
-  const docker = (...args: string[]) => run('docker', args, {
-    DOCKER_HOST: `tcp://${swarm.addr}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: join(swarm.dir(1), 'tls'),
-  })
+  const docker = (...args: string[]) => swarm.docker(1, ...args)
   const spec = async (service: string) => JSON.parse((await tsw('service', 'inspect', service)).stdout)[0].Spec.TaskTemplate
   const compose = (name: string, image: string) => {
     const file = join(swarm.root, name)
