@@ -45,6 +45,11 @@ export function docker(i: number, ...args: string[]): Promise<Run> {
   return run('docker', ['-H', tcpEngine(i), ...args])
 }
 
+/** The environment that points the docker CLI at the manager at `addr`, with the client bundle of data dir `dataDir`. */
+export function managerDockerEnv(addr: string, dataDir: string): Record<string, string> {
+  return { DOCKER_HOST: `tcp://${addr}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: join(dataDir, 'tls') }
+}
+
 /** Runs a lab.sh verb (kill-engine, start-engine, cut, heal…). */
 export async function lab(...args: string[]): Promise<void> {
   const r = await run('bash', [LAB, ...args], {}, 120_000)
@@ -132,6 +137,16 @@ export class LabSwarm {
       req.on('error', reject)
       req.end(payload)
     })
+  }
+
+  /** The docker CLI's environment for the manager, with host i's client bundle. */
+  dockerEnv(i = 1): Record<string, string> {
+    return managerDockerEnv(this.addr, this.dir(i))
+  }
+
+  /** The docker CLI against the manager, with host i's client bundle. */
+  docker(i: number, ...args: string[]): Promise<Run> {
+    return run('docker', args, this.dockerEnv(i))
   }
 
   /** The docker CLI against lab engine i. */

@@ -3,7 +3,7 @@
 // namespace (so each has its own address, 10.213.0.1I:2377, as on three machines).
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { docker, hostIp, removeNetworkPieces, ROOT, run, tcpEngine, tempDir, waitFor, type Run } from './lab.js'
+import { docker, hostIp, managerDockerEnv, removeNetworkPieces, ROOT, run, tcpEngine, tempDir, waitFor, type Run } from './lab.js'
 
 /** The lab's etcd cluster, as --store takes it. */
 export const ETCD = 'etcd://10.213.0.11:2379,10.213.0.12:2379,10.213.0.13:2379'
@@ -20,6 +20,16 @@ export class LabManagers {
   /** Address of host i's manager. */
   addr(i: number): string {
     return `${hostIp(i)}:2377`
+  }
+
+  /** The docker CLI's environment for host i's manager, with host i's client bundle. */
+  dockerEnv(i: number): Record<string, string> {
+    return managerDockerEnv(this.addr(i), this.dir(i))
+  }
+
+  /** The docker CLI against host i's manager. */
+  docker(i: number, ...args: string[]): Promise<Run> {
+    return run('docker', args, this.dockerEnv(i))
   }
 
   /** tsw as run on host i: inside its network namespace (so a manager it starts lives there). */

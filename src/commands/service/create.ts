@@ -28,7 +28,7 @@ export default class ServiceCreate extends BaseCommand {
     const spec = specFromFlags(image, args, flags)
     const client = this.client({ 'data-dir': flags['data-dir'], host: (flags as { manager?: string }).manager })
     const auth = flags['with-registry-auth'] ? registryAuthFor(image) : undefined
-    const { id, warnings } = await createService(client, spec, auth)
+    const { id, warnings } = await createService(client, spec, auth, !flags['no-resolve-image'])
     for (const w of warnings) process.stderr.write(`${w}\n`)
     this.out(`${id}\n`)
     if (!flags.detach) await waitOnService(client, id, { quiet: flags.quiet, bin: this.config.bin })

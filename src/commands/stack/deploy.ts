@@ -25,7 +25,7 @@ export default class StackDeploy extends BaseCommand {
     const plan = planStack(args.stack, config, (k) => process.env[k])
     for (const w of warnings) process.stderr.write(`${w}\n`)
     const client = this.client(flags)
-    const ids = await deployStack(client, plan, { prune: flags.prune, out: (l) => this.out(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) })
+    const ids = await deployStack(client, plan, { prune: flags.prune, resolveImage: flags['resolve-image'] as 'always' | 'changed' | 'never', out: (l) => this.out(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) })
     if (flags.detach === undefined) {
       process.stderr.write('Since --detach=false was not specified, tasks will be created in the background.\nIn a future release, --detach=false will become the default.\n')
     }

@@ -2,12 +2,15 @@
 // errors turned into dockerd's status codes and {"message": …} bodies.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { InvalidArgumentError, TswError } from '../errors/index.js'
+import { API_VERSION } from './versions.js'
 
 /** What a route handler sees of a request. */
 export interface ApiRequest {
   method: string
   /** Path without the /v1.xx prefix. */
   path: string
+  /** The API version the client asked for in that prefix (API_VERSION without one). */
+  apiVersion?: string
   params: Record<string, string>
   query: URLSearchParams
   body: unknown
@@ -142,6 +145,5 @@ export function sendError(res: ServerResponse, err: unknown): void {
   send(res, { status, body: { message } })
 }
 
-/** The Engine API version this manager speaks. */
-export const API_VERSION = '1.41'
+export { API_VERSION } from './versions.js'
 export const SERVER = 'tsw/0.1.0 (linux)'

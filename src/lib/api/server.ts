@@ -11,6 +11,7 @@ import { MANAGER_OU } from '../pki/roles.js'
 import type { Authorize } from './authorize.js'
 import { FORWARDED, FORWARDED_CN, FORWARDED_OU } from './forward.js'
 import { stripVersion, type Handler, type Router } from './router.js'
+import { requestVersion } from './versions.js'
 
 export interface ServerTls {
   key: string
@@ -149,8 +150,9 @@ export async function routeRequest(
   const method = req.method ?? 'GET'
   const found = router.match(method, path)
   if (!found) throw new NotFoundError('page not found')
+  const apiVersion = requestVersion(url.pathname)
   const socket = req.socket as TLSSocket
-  const request: ApiRequest = { method, path, params: found.params, query: url.searchParams, body: undefined, raw: req }
+  const request: ApiRequest = { method, path, apiVersion, params: found.params, query: url.searchParams, body: undefined, raw: req }
   if (!found.route.open) {
     if (!socket.authorized) {
       throw new ForbiddenError('a client certificate signed by the swarm CA is required: use the bundle in <data-dir>/tls (tsw swarm init/join writes it)', 401)

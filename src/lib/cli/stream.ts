@@ -2,6 +2,7 @@
 // and docker's multiplexed stream format is taken apart frame by frame.
 import type { IncomingMessage } from 'node:http'
 import { request } from 'node:https'
+import { API_VERSION } from '../api/versions.js'
 import { ApiError, ConnectError, type ClientTls, type ManagerClient } from '../client/client.js'
 
 /** Query values as ManagerClient takes them; undefined ones are left out. */
@@ -19,7 +20,7 @@ export function openStream(client: ManagerClient, path: string, query: Query = {
   const tls = (client as unknown as { tls: ClientTls }).tls
   return new Promise((resolve, reject) => {
     const req = request({
-      host: client.host, port: client.port, method: 'GET', path: `/v1.41${path}${qs.size ? `?${qs}` : ''}`,
+      host: client.host, port: client.port, method: 'GET', path: `/v${API_VERSION}${path}${qs.size ? `?${qs}` : ''}`,
       ca: tls.ca, cert: tls.cert, key: tls.key, signal,
     }, (res) => {
       const status = res.statusCode ?? 500

@@ -3,6 +3,7 @@
 import type { IncomingMessage } from 'node:http'
 import { request } from 'node:https'
 import { TswError } from '../errors/index.js'
+import { API_VERSION } from '../api/versions.js'
 import type { Swarm, SwarmSpec, SwarmUpdateFlags, SystemInfo } from '../types/index.js'
 
 /** An error the manager answered with ({"message": …} and a status). */
@@ -105,7 +106,7 @@ export class ManagerClient {
   private requestOnce<T>(method: string, path: string, opts: RequestOptions, quick: boolean): Promise<T> {
     const qs = new URLSearchParams()
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) qs.set(k, String(v))
-    const fullPath = `/v1.41${path}${qs.size ? `?${qs}` : ''}`
+    const fullPath = `/v${API_VERSION}${path}${qs.size ? `?${qs}` : ''}`
     const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body)
     return new Promise<T>((resolve, reject) => {
       const req = request({

@@ -91,7 +91,7 @@ export function displayImage(image: string): string {
 }
 
 /** The familiar form of a repository name ("docker.io/library/x" → "x"), or undefined when it is not valid. */
-function familiarName(name: string): string | undefined {
+export function familiarName(name: string): string | undefined {
   const parts = name.split('/')
   let domain = ''
   if (parts.length > 1 && (parts[0] === 'localhost' || /[.:]/.test(parts[0]) || parts[0] !== parts[0].toLowerCase())) {

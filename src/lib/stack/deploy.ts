@@ -1,9 +1,11 @@
 // Applies a StackPlan through the Engine API, as docker stack deploy does:
 // external objects checked first, then --prune, networks, secrets, configs,
-// and services created or updated in place (by version, keeping the image a
-// previous deploy pinned and the service's ForceUpdate, so an unchanged
-// service is not restarted). Lines go to `out` in docker's words.
+// and services created or updated in place (by version, keeping the service's
+// ForceUpdate, and the image a previous deploy pinned unless --resolve-image
+// asks the registry again, so an unchanged service is not restarted). Lines go
+// to `out` in docker's words.
 import { ApiError } from '../client/client.js'
+import { pinImageDigest, withDefaultTag } from '../client/image-digest.js'
 import { InvalidArgumentError } from '../errors/index.js'
 import type { Network, ServiceSpec } from '../types/index.js'
 import type { StackContainerSpec } from './convert/service.js'
@@ -14,6 +16,8 @@ import type { StackPlan } from './plan.js'
 
 export interface DeployOptions {
   prune?: boolean
+  /** --resolve-image: when to pin images to their registry digest (docker's default: always). */
+  resolveImage?: 'always' | 'changed' | 'never'
   out: (line: string) => void
   err: (line: string) => void
 }
@@ -112,25 +116,38 @@ export async function deployStack(client: StackClient, plan: StackPlan, opts: De
   for (const planned of plan.services) {
     const spec = withObjectIds(structuredClone(planned), secretIds, configIds)
     const current = existing.get(spec.Name)
+    const resolve = opts.resolveImage ?? 'always'
+    const c = spec.TaskTemplate.ContainerSpec
     if (!current) {
       opts.out(`Creating service ${spec.Name}`)
-      const res = await client.post<{ ID: string; Warnings?: string[] | null }>('/services/create', { body: spec })
-      for (const w of res.Warnings ?? []) opts.err(w)
+      c.Image = withDefaultTag(c.Image)
+      // As docker's deploy: a create's warnings (the digest one too) are not printed.
+      if (resolve !== 'never') await pinImageDigest(client, spec.TaskTemplate)
+      const res = await client.post<{ ID: string }>('/services/create', { body: spec })
       ids.push(res.ID)
       continue
     }
     opts.out(`Updating service ${spec.Name} (id: ${current.ID})`)
-    // An image unchanged in the file keeps what the service runs (a digest a docker CLI deploy pinned).
-    // With it go the platforms that query found (docker sets Placement.Platforms from the registry).
-    if (current.Spec.Labels?.[LABEL_IMAGE] === spec.TaskTemplate.ContainerSpec.Image) {
-      spec.TaskTemplate.ContainerSpec.Image = current.Spec.TaskTemplate.ContainerSpec.Image
-      const platforms = current.Spec.TaskTemplate.Placement?.Platforms
-      if (platforms?.length) spec.TaskTemplate.Placement = { ...spec.TaskTemplate.Placement, Platforms: platforms }
+    const changed = current.Spec.Labels?.[LABEL_IMAGE] !== c.Image
+    // An image unchanged in the file keeps what the service runs (the digest a previous deploy pinned),
+    // unless --resolve-image always asks the registry again. With it go the platforms that query found.
+    const warnings: string[] = []
+    if (resolve === 'always' || (resolve === 'changed' && changed)) {
+      c.Image = withDefaultTag(c.Image)
+      const w = await pinImageDigest(client, spec.TaskTemplate)
+      if (w) warnings.push(w)
+    } else {
+      if (!changed) {
+        c.Image = current.Spec.TaskTemplate.ContainerSpec.Image
+        const platforms = current.Spec.TaskTemplate.Placement?.Platforms
+        if (platforms?.length) spec.TaskTemplate.Placement = { ...spec.TaskTemplate.Placement, Platforms: platforms }
+      }
+      c.Image = withDefaultTag(c.Image)
     }
     // Stack deploy has no --force: keep the service's ForceUpdate so its tasks are not replaced for nothing.
     if (current.Spec.TaskTemplate.ForceUpdate !== undefined) spec.TaskTemplate.ForceUpdate = current.Spec.TaskTemplate.ForceUpdate
     const res = await client.post<{ Warnings?: string[] | null } | undefined>(`/services/${current.ID}/update`, { query: { version: current.Version.Index }, body: spec })
-    for (const w of res?.Warnings ?? []) opts.err(w)
+    for (const w of [...warnings, ...res?.Warnings ?? []]) opts.err(w)
     ids.push(current.ID)
   }
   return ids

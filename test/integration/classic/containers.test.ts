@@ -12,7 +12,7 @@ const IMAGE = '10.213.0.1:5000/busybox:1'
 
 describe('classic swarm: plain containers through the manager', () => {
   const swarm = new LabSwarm(2398)
-  const env = () => ({ DOCKER_HOST: `tcp://${swarm.addr}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: join(swarm.dir(1), 'tls') })
+  const env = () => swarm.dockerEnv(1)
   const dockerAt = (...args: string[]) => run('docker', args, env(), 120_000)
   // Unique per run: a container left by an earlier run (another cluster) must not clash by name.
   const tag = randomBytes(3).toString('hex')

@@ -3,15 +3,13 @@
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { docker as dockerOnEngine, lab, LabSwarm, ROOT, run, waitFor } from '../../helpers/lab.js'
+import { docker as dockerOnEngine, lab, LabSwarm, ROOT, waitFor } from '../../helpers/lab.js'
 
 const IMG = '10.213.0.1:5000/busybox:1'
 
 describe('classic swarm placement', () => {
   const swarm = new LabSwarm(2397)
-  const docker = (...args: string[]) => run('docker', args, {
-    DOCKER_HOST: `tcp://${swarm.addr}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: join(swarm.dir(1), 'tls'),
-  })
+  const docker = (...args: string[]) => swarm.docker(1, ...args)
   /** The lab host (1-3) that runs a container, asked of the engines themselves. */
   const hostOf = async (name: string) => {
     for (const i of [1, 2, 3]) {

@@ -9,7 +9,7 @@ import tls from 'node:tls'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { caDigest, parseJoinToken } from '../../../src/lib/pki/tokens.js'
 import { renewalTime, signedBy } from '../../../src/lib/pki/validity.js'
-import { GATEWAY, LabSwarm, run, tcpEngine, tsw, waitFor } from '../../helpers/lab.js'
+import { GATEWAY, LabSwarm, tcpEngine, tsw, waitFor } from '../../helpers/lab.js'
 
 const IMG = '10.213.0.1:5000/busybox:1'
 const NS = 1_000_000
@@ -23,9 +23,7 @@ describe('certificates: expiry, renewal and root CA rotation', () => {
   const left = (pem: string) => Date.parse(new X509Certificate(pem).validTo) - Date.now()
   const keyMatches = (i: number) => new X509Certificate(tlsFile(i, 'cert.pem')).checkPrivateKey(createPrivateKey(tlsFile(i, 'key.pem')))
   const root = async () => (await swarm.api('GET', '/swarm')).json.TLSInfo.TrustRoot as string
-  const dockerAt = (...args: string[]) => run('docker', args, {
-    DOCKER_HOST: `tcp://${swarm.addr}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: join(swarm.dir(1), 'tls'),
-  })
+  const dockerAt = (...args: string[]) => swarm.docker(1, ...args)
   const containerIds = async () => (await Promise.all([1, 2, 3].map((i) => swarm.containers(i, 'certs-web')))).flat().sort()
 
   // What a client trusting `ca` sees of the manager: the certificate it presents, or the TLS error.

@@ -1,13 +1,10 @@
 // The real docker CLI pointed at the manager behaves as against dockerd.
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LabSwarm, run } from '../../helpers/lab.js'
+import { LabSwarm } from '../../helpers/lab.js'
 
 describe('the docker CLI against the manager', () => {
   const swarm = new LabSwarm(2386)
-  const dockerAt = (...args: string[]) => run('docker', args, {
-    DOCKER_HOST: `tcp://${swarm.addr}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: join(swarm.dir(1), 'tls'),
-  })
+  const dockerAt = (...args: string[]) => swarm.docker(1, ...args)
 
   beforeAll(async () => {
     expect((await swarm.init()).code).toBe(0)

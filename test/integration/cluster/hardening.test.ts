@@ -16,7 +16,7 @@ const SSHD_ENGINE = { URL: 'ssh://root@10.213.0.12:22?socket=/var/lib/tsw-lab/no
 describe('a hardened manager', () => {
   const swarm = new LabSwarm(2401)
   const tlsDir = () => join(swarm.dir(1), 'tls')
-  const dockerWith = (certPath: string, ...args: string[]) => run('docker', args, { DOCKER_HOST: `tcp://${swarm.addr}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certPath })
+  const dockerWith = (certPath: string, ...args: string[]) => run('docker', args, { ...swarm.dockerEnv(1), DOCKER_CERT_PATH: certPath })
   let joined: { code: number; stderr: string }
 
   /** A raw POST with the bundle in `dir` (or none). */

@@ -239,9 +239,7 @@ describe('hostile input to a running manager', () => {
     const r = await swarm.api('POST', '/v1.41/swarm/leave?force=1')
     expect(r.status).toBe(503)
     expect(r.json.message).toBe('This manager holds the only copy of the swarm\'s state (a SQLite store): leaving would erase the swarm, and a request to the API cannot do that. To erase it, run `tsw swarm leave --force` on the manager\'s host.')
-    const d = await run('docker', ['swarm', 'leave', '--force'], {
-      DOCKER_HOST: `tcp://${swarm.addr}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: join(swarm.dir(1), 'tls'),
-    })
+    const d = await run('docker', ['swarm', 'leave', '--force'], swarm.dockerEnv(1))
     expect(d.code).toBe(1)
     expect(d.stderr).toContain('holds the only copy of the swarm')
     expect(readFileSync(join(swarm.dir(1), 'manager', 'config.json'), 'utf8')).toContain(swarm.clusterId())

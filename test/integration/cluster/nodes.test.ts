@@ -2,6 +2,7 @@
 // and a cut link, and a manager killed with SIGKILL, on the lab's engines.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { lab, LabSwarm, waitFor } from '../../helpers/lab.js'
+import { API_VERSION } from '../../../src/lib/api/versions.js'
 
 const HEARTBEAT_S = 1
 
@@ -166,6 +167,6 @@ describe('nodes', () => {
     const ping = await swarm.api('GET', '/_ping', undefined, false)
     expect(ping.status).toBe(200)
     expect(ping.headers['swarm']).toBe('active/manager')
-    expect(ping.headers['api-version']).toBe('1.41')
+    expect(ping.headers['api-version']).toBe(API_VERSION)
   })
 })

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import tls from 'node:tls'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { lab, run, waitFor } from '../../helpers/lab.js'
+import { lab, waitFor } from '../../helpers/lab.js'
 import { IMG, LabManagers } from '../../helpers/managers.js'
 
 /** Whether the server at host:port presents a certificate that `root` verifies. */
@@ -23,9 +23,7 @@ function verifiedBy(addr: string, root: string): Promise<boolean> {
 
 describe('several managers on etcd', () => {
   const ha = new LabManagers()
-  const dockerAt = (i: number, ...args: string[]) => run('docker', args, {
-    DOCKER_HOST: `tcp://${ha.addr(i)}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: join(ha.dir(i), 'tls'),
-  })
+  const dockerAt = (i: number, ...args: string[]) => ha.docker(i, ...args)
   /** Waits until every engine together runs `n` containers of `service`. */
   const converged = (service: string, n: number, timeoutMs = 60_000) =>
     waitFor(async () => (await ha.running(service)).reduce((a, b) => a + b, 0) === n, timeoutMs, `${n} containers of ${service}`)

@@ -1,7 +1,6 @@
 // The docker CLI's network commands against the manager, dnsrr service
 // discovery, and an engine joining later: it gets the networks and the routing
 // mesh without the other nodes' traffic being disturbed.
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hostIp, LabSwarm, run, waitFor } from '../../helpers/lab.js'
 
@@ -10,9 +9,7 @@ const WEB = ['sh', '-c', 'mkdir -p /www; hostname > /www/index.html; exec httpd 
 
 describe('docker network commands, dnsrr, and a late joiner', () => {
   const swarm = new LabSwarm(2379)
-  const docker = (...args: string[]) => run('docker', args, {
-    DOCKER_HOST: `tcp://${swarm.addr}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: join(swarm.dir(1), 'tls'),
-  })
+  const docker = (...args: string[]) => swarm.docker(1, ...args)
   const getFromOutside = async (host: string, port: number) =>
     (await run('sh', ['-c', `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | timeout 4 busybox nc -w 2 ${host} ${port} | tail -1`])).stdout.trim()
 

@@ -116,9 +116,7 @@ async function walkthrough(swarm: LabSwarm): Promise<void> {
   for (const s of ['walkweb', 'pinned', 'asker']) expect((await tsw('service', 'rm', s)).code).toBe(0)
   await waitFor(async () => (await Promise.all(HOSTS.map((i) => swarm.containers(i, undefined, true)))).every((c) => c.length === 0), 30_000, 'service containers gone')
 
-  const classic = (...args: string[]) => run('docker', args, {
-    DOCKER_HOST: `tcp://${swarm.addr}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: join(swarm.dir(1), 'tls'),
-  })
+  const classic = (...args: string[]) => swarm.docker(1, ...args)
   for (let n = 0; n < 6; n++) expect((await classic('run', '-d', '--name', `spread${n}`, IMG, 'sleep', '1d')).code).toBe(0)
   const perHost = await Promise.all(HOSTS.map(async (i) => (await swarm.classicContainers(i)).length))
   expect(perHost).toEqual([2, 2, 2])

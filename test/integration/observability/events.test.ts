@@ -28,7 +28,7 @@ function inOrder(lines: string[], wanted: RegExp[]): boolean {
 
 describe('swarm events', () => {
   const swarm = new LabSwarm(2431)
-  const dockerEnv = () => ({ DOCKER_HOST: `tcp://${swarm.addr}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: join(swarm.dir(1), 'tls') })
+  const dockerEnv = () => swarm.dockerEnv(1)
   const docker = (...args: string[]) => run('docker', args, dockerEnv())
   const followers: ChildProcess[] = []
 

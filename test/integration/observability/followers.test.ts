@@ -1,7 +1,6 @@
 // Several managers on etcd: a follower streams the swarm's events from its own
 // store watch, as the leader does.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { lab, waitFor } from '../../helpers/lab.js'
 import { IMG, LabManagers } from '../../helpers/managers.js'
@@ -24,7 +23,7 @@ describe('events on every manager', () => {
     const leader = await ha.leader(1)
     const follower = [1, 2, 3].find((i) => i !== leader)!
     const child = spawn('docker', ['events', '--filter', 'type=service', '--format', '{{.Action}} {{.Actor.Attributes.name}} {{index .Actor.Attributes "replicas.new"}}'], {
-      env: { ...process.env, DOCKER_HOST: `tcp://${ha.addr(follower)}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: join(ha.dir(follower), 'tls') },
+      env: { ...process.env, ...ha.dockerEnv(follower) },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     followers.push(child)

@@ -11,12 +11,8 @@ const VALUE = 's3cr3t-value-7f1d'
 
 describe('docker secret and config commands against the manager', () => {
   const swarm = new LabSwarm(2461)
-  const docker = (...args: string[]) => run('docker', args, {
-    DOCKER_HOST: `tcp://${swarm.addr}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: join(swarm.dir(1), 'tls'),
-  })
-  const dockerIn = (input: string, ...args: string[]) => run('sh', ['-c', `printf %s "$IN" | docker ${args.map((a) => `'${a}'`).join(' ')}`], {
-    IN: input, DOCKER_HOST: `tcp://${swarm.addr}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: join(swarm.dir(1), 'tls'),
-  })
+  const docker = (...args: string[]) => swarm.docker(1, ...args)
+  const dockerIn = (input: string, ...args: string[]) => run('sh', ['-c', `printf %s "$IN" | docker ${args.map((a) => `'${a}'`).join(' ')}`], { ...swarm.dockerEnv(1), IN: input })
 
   beforeAll(async () => {
     expect((await swarm.init()).code).toBe(0)

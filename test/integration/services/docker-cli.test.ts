@@ -1,16 +1,13 @@
 // The real docker CLI's service commands against the manager.
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LabSwarm, run, waitFor } from '../../helpers/lab.js'
+import { LabSwarm, waitFor } from '../../helpers/lab.js'
 
 const IMG = '10.213.0.1:5000/busybox:1'
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0)
 
 describe('docker service commands against the manager', () => {
   const swarm = new LabSwarm(2395)
-  const docker = (...args: string[]) => run('docker', args, {
-    DOCKER_HOST: `tcp://${swarm.addr}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: join(swarm.dir(1), 'tls'),
-  })
+  const docker = (...args: string[]) => swarm.docker(1, ...args)
 
   beforeAll(async () => {
     expect((await swarm.init()).code).toBe(0)

@@ -11,9 +11,7 @@ const IMG = '10.213.0.1:5000/busybox:1'
 describe('service fields reach the container', () => {
   const swarm = new LabSwarm(2441)
   const tsw = (...args: string[]) => swarm.tsw(1, ...args)
-  const dockerCli = (...args: string[]) => run('docker', args, {
-    DOCKER_HOST: `tcp://${swarm.addr}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: join(swarm.dir(1), 'tls'),
-  })
+  const dockerCli = (...args: string[]) => swarm.docker(1, ...args)
   /** The one running container of a service: [host index, container ID]; on timeout, the tasks' errors. */
   const containerOf = async (service: string) => {
     try {
@@ -107,7 +105,7 @@ describe('service fields reach the container', () => {
     expect(hc.ReadonlyRootfs).toBe(false)
   })
 
-  // Not --oom-score-adj nor --health-start-interval: the docker CLI sends them from API 1.46 and 1.44, and the manager speaks 1.41.
+  // --oom-score-adj and --health-start-interval through the docker CLI: api-version.test.ts.
   it('the docker CLI: --dns, --host, --group, --limit-pids, --log-driver, --init reach the container too', async () => {
     const r = await dockerCli('service', 'create', '-d', '--name', 'dfields', '--stop-grace-period', '1s', '--dns', '10.213.0.12',
       '--host', 'db:10.1.2.3', '--group', '4343', '--limit-pids', '50', '--log-driver', 'json-file',

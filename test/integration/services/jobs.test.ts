@@ -3,9 +3,8 @@
 // retried per its restart policy and then left alone, `service update --force`
 // runs a job again, a global job runs once per node, and the docker CLI's
 // replicated-job reaches the manager whole.
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LabSwarm, run, waitFor } from '../../helpers/lab.js'
+import { LabSwarm, waitFor } from '../../helpers/lab.js'
 
 const IMG = '10.213.0.1:5000/busybox:1'
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0)
@@ -15,9 +14,7 @@ interface ApiTask { ID: string; Slot?: number; NodeID?: string; DesiredState: st
 describe('job modes', () => {
   const swarm = new LabSwarm(2451)
   const tsw = (...args: string[]) => swarm.tsw(1, ...args)
-  const docker = (...args: string[]) => run('docker', args, {
-    DOCKER_HOST: `tcp://${swarm.addr}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: join(swarm.dir(1), 'tls'),
-  })
+  const docker = (...args: string[]) => swarm.docker(1, ...args)
   const tasksOf = async (service: string): Promise<ApiTask[]> =>
     (await swarm.api('GET', `/v1.41/tasks?filters=${encodeURIComponent(JSON.stringify({ service: { [service]: true } }))}`)).json
   const ls = async (name: string) => (await tsw('service', 'ls', '--filter', `name=${name}`, '--format', '{{.Name}}|{{.Mode}}|{{.Replicas}}')).stdout.trim()

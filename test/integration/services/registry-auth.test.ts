@@ -22,9 +22,7 @@ describe('a private registry through --with-registry-auth', () => {
   const tsw = (...args: string[]) => run(process.execPath, [join(ROOT, 'bin/run.js'), ...args], {
     TSW_DATA_DIR: swarm.dir(1), TSW_INSECURE_OK: '1', DOCKER_CONFIG: config,
   })
-  const dockerCli = (...args: string[]) => run('docker', args, {
-    DOCKER_HOST: `tcp://${swarm.addr}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: join(swarm.dir(1), 'tls'), DOCKER_CONFIG: config,
-  })
+  const dockerCli = (...args: string[]) => run('docker', args, { ...swarm.dockerEnv(1), DOCKER_CONFIG: config })
   const runningOn = async (service: string) => (await swarm.running(service)).join()
 
   beforeAll(async () => {

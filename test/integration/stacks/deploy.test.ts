@@ -54,7 +54,7 @@ describe('tsw stack commands', () => {
   const swarm = new LabSwarm(2461)
   const dir = mkdtempSync(join(tmpdir(), 'tsw-stack-'))
   const file = join(dir, 'docker-compose.yml')
-  const env = () => ({ DOCKER_HOST: `tcp://${swarm.addr}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: join(swarm.dir(1), 'tls') })
+  const env = () => swarm.dockerEnv(1)
   const docker = (...args: string[]) => run('docker', args, env())
   const get = async (port: number) =>
     (await run('sh', ['-c', `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | timeout 4 busybox nc -w 2 ${hostIp(1)} ${port} | tail -1`])).stdout.trim()

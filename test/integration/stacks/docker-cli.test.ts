@@ -35,9 +35,7 @@ describe('docker stack commands against the manager', () => {
   const swarm = new LabSwarm(2462)
   const dir = mkdtempSync(join(tmpdir(), 'tsw-dstack-'))
   const file = join(dir, 'stack.yml')
-  const docker = (...args: string[]) => run('docker', args, {
-    DOCKER_HOST: `tcp://${swarm.addr}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: join(swarm.dir(1), 'tls'),
-  })
+  const docker = (...args: string[]) => swarm.docker(1, ...args)
   const get = async (port: number) =>
     (await run('sh', ['-c', `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | timeout 4 busybox nc -w 2 ${hostIp(2)} ${port} | tail -1`])).stdout.trim()
 

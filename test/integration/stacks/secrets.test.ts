@@ -39,7 +39,7 @@ describe('stacks with secrets and configs', () => {
   const swarm = new LabSwarm(2463)
   const dir = mkdtempSync(join(tmpdir(), 'tsw-sstack-'))
   const file = join(dir, 'stack.yml')
-  const dockerEnv = () => ({ DOCKER_HOST: `tcp://${swarm.addr}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: join(swarm.dir(1), 'tls'), API_KEY: 'k-123' })
+  const dockerEnv = () => ({ ...swarm.dockerEnv(1), API_KEY: 'k-123' })
   const docker = (...args: string[]) => run('docker', args, dockerEnv())
   const tsw = (...args: string[]) => run(process.execPath, [join(import.meta.dirname, '../../../bin/run.js'), ...args], { TSW_DATA_DIR: swarm.dir(1), TSW_INSECURE_OK: '1', API_KEY: 'k-123' })
   const containersOf = async (service: string) => (await Promise.all([1, 2, 3].map(async (i) => (await swarm.containers(i, service)).map((id) => ({ i, id }))))).flat()

@@ -38,7 +38,7 @@ beforeAll(async () => {
   const lookups = fakeClient({ services, tasks, nodes, selfId: nodes[0].ID })
   server = createServer({ ca: ca.certPem, cert: srvCert.certPem, key: srvCert.keyPem, requestCert: true, rejectUnauthorized: true }, (req, res) => {
     const url = new URL(req.url ?? '', 'https://x')
-    const path = url.pathname.replace(/^\/v1\.41/, '')
+    const path = url.pathname.replace(/^\/v1\.\d+/, '')
     requests.push(`${req.method} ${path}${url.search}`)
     const send = (status: number, body: unknown) => res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body))
     if (req.method === 'DELETE') {

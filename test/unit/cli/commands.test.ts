@@ -7,7 +7,7 @@ import ServiceUpdate from '../../../src/commands/service/update.js'
 import { BaseCommand } from '../../../src/lib/cli/base.js'
 import type { ManagerClient } from '../../../src/lib/client/client.js'
 import type { ServiceSpec } from '../../../src/lib/types/index.js'
-import { FakeClient, service, task } from './fakes.js'
+import { FAKE_DIGEST, FakeClient, service, task } from './fakes.js'
 import { OCLIF_OPTIONS } from './oclif-options.js'
 
 let client: FakeClient
@@ -40,7 +40,9 @@ describe('service create', () => {
     expect(post.path).toBe('/services/create')
     const spec = post.opts.body as ServiceSpec
     expect(spec).toMatchObject({ Name: 'web', Mode: { Replicated: { Replicas: 3 } }, EndpointSpec: { Ports: [{ TargetPort: 80, PublishedPort: 8080 }] } })
-    expect(spec.TaskTemplate.ContainerSpec).toMatchObject({ Image: 'nginx:1', Args: ['nginx', '-g', 'daemon off;'] })
+    // Pinned to the registry's digest, with its platforms, as docker's create does.
+    expect(spec.TaskTemplate.ContainerSpec).toMatchObject({ Image: `nginx:1@${FAKE_DIGEST}`, Args: ['nginx', '-g', 'daemon off;'] })
+    expect(spec.TaskTemplate.Placement?.Platforms).toEqual([{ Architecture: 'amd64', OS: 'linux' }])
     expect(stdout).toBe('svc1\noverall progress: 0 out of 3 tasks\noverall progress: 3 out of 3 tasks\nverify: Waiting 1 seconds to verify that tasks are stable...\nverify: Service svc1 converged\n')
     expect(process.exitCode).toBeUndefined()
   })
@@ -50,7 +52,18 @@ describe('service create', () => {
     await ServiceCreate.run(['-d', 'nginx:1'], OCLIF_OPTIONS)
     expect(stdout).toBe('svc1\n')
     expect(stderr).toBe('image nginx:1 could not be accessed on a registry\n')
-    expect(client.calls.filter((c) => c.method === 'GET')).toEqual([])
+    expect(client.calls.filter((c) => c.method === 'GET' && !c.path.startsWith('/distribution/'))).toEqual([])
+  })
+
+  test('--no-resolve-image: no registry asked, the image only tagged :latest; a registry out of reach: docker\'s warning', async () => {
+    await ServiceCreate.run(['-d', '--no-resolve-image', 'nginx'], OCLIF_OPTIONS)
+    expect(client.calls.map((c) => c.path)).toEqual(['/services/create'])
+    expect((posts()[0].opts.body as ServiceSpec).TaskTemplate.ContainerSpec.Image).toBe('nginx:latest')
+    client.calls = []
+    client.registryDown = true
+    await ServiceCreate.run(['-d', 'nginx:1'], OCLIF_OPTIONS)
+    expect((posts()[0].opts.body as ServiceSpec).TaskTemplate.ContainerSpec.Image).toBe('nginx:1')
+    expect(stderr).toBe('image nginx:1 could not be accessed on a registry to record\nits digest. Each node will access nginx:1 independently,\npossibly leading to different nodes running different\nversions of the image.\n\n')
   })
 
   test('a bad flag value: docker\'s message, exit 1, nothing sent', async () => {
@@ -71,7 +84,7 @@ describe('service update', () => {
     const [post] = posts()
     expect(post.path).toBe('/services/svc1/update')
     expect(post.opts.query).toEqual({ version: 10, rollback: undefined })
-    expect((post.opts.body as ServiceSpec).TaskTemplate.ContainerSpec).toEqual({ Image: 'nginx:2', Env: ['A=1'], TTY: false })
+    expect((post.opts.body as ServiceSpec).TaskTemplate.ContainerSpec).toEqual({ Image: `nginx:2@${FAKE_DIGEST}`, Env: ['A=1'], TTY: false })
     expect(stdout.split('\n')[0]).toBe('web')
     expect(stdout).toContain('verify: Service web converged')
   })

@@ -35,11 +35,16 @@ export const NODES: Node[] = [{ ID: 'node1', Status: { State: 'ready' } }, { ID:
 export interface Call { method: string; path: string; opts: RequestOptions }
 
 /** A manager client that serves GET /services/x, /tasks and /nodes from a list of states (one per poll), and records writes. */
+/** The digest the fake registry reports for every image (GET /distribution/{image}/json). */
+export const FAKE_DIGEST = `sha256:${'ab'.repeat(32)}`
+
 export class FakeClient {
   calls: Call[] = []
   private i = 0
   rejectUpToDate = false
   postAnswer: unknown = { ID: 'svc1', Warnings: null }
+  /** The manager cannot reach the registry: GET /distribution fails. */
+  registryDown = false
 
   constructor(public states: Array<{ service: Service; tasks: Task[] }>, public nodes: Node[] = NODES) {}
 
@@ -62,6 +67,8 @@ export class FakeClient {
       return structuredClone(tasks) as T
     }
     if (path === '/nodes') return structuredClone(this.nodes) as T
+    if (path.startsWith('/distribution/') && this.registryDown) throw new ApiError('connection refused', 500)
+    if (path.startsWith('/distribution/')) return { Descriptor: { digest: FAKE_DIGEST }, Platforms: [{ architecture: 'amd64', os: 'linux' }] } as T
     throw new ApiError(`no route ${path}`, 404)
   }
 

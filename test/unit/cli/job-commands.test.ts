@@ -4,7 +4,7 @@ import ServiceCreate from '../../../src/commands/service/create.js'
 import { BaseCommand } from '../../../src/lib/cli/base.js'
 import type { ManagerClient } from '../../../src/lib/client/client.js'
 import type { ServiceSpec } from '../../../src/lib/types/index.js'
-import { FakeClient, service } from './fakes.js'
+import { FAKE_DIGEST, FakeClient, service } from './fakes.js'
 import { OCLIF_OPTIONS } from './oclif-options.js'
 
 let client: FakeClient
@@ -29,7 +29,7 @@ describe('service create of a job', () => {
     expect(stderr).toBe('')
     const spec = client.calls.find((c) => c.method === 'POST')!.opts.body as ServiceSpec
     expect(spec.Mode).toEqual({ ReplicatedJob: { MaxConcurrent: 2, TotalCompletions: 5 } })
-    expect(spec.TaskTemplate.ContainerSpec).toMatchObject({ Image: 'busybox:1', Args: ['sleep', '2'] })
+    expect(spec.TaskTemplate.ContainerSpec).toMatchObject({ Image: `busybox:1@${FAKE_DIGEST}`, Args: ['sleep', '2'] })
     expect(spec.TaskTemplate.RestartPolicy).toBeUndefined()
   })
 

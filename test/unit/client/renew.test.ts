@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TLSSocket } from 'node:tls'
+import { API_VERSION } from '../../../src/lib/api/versions.js'
 import { RenewingClient } from '../../../src/lib/client/renew.js'
 import { dataPaths } from '../../../src/lib/config/paths.js'
 import { readBundle, writeBundle } from '../../../src/lib/config/tls-bundle.js'
@@ -75,7 +76,7 @@ describe('RenewingClient', () => {
     const c = client(m.port)
     expect(await c.get('/nodes')).toEqual({ ok: true })
     expect(await c.get('/services')).toEqual({ ok: true })
-    expect(m.paths).toEqual(['GET /v1.41/nodes', 'GET /v1.41/services'])
+    expect(m.paths).toEqual([`GET /v${API_VERSION}/nodes`, `GET /v${API_VERSION}/services`])
     expect(readBundle(paths())).toEqual(before)
   })
 
@@ -84,7 +85,7 @@ describe('RenewingClient', () => {
     const old = readBundle(paths())
     const c = client(m.port, () => renewalTime(old.cert) + 1000)
     expect(await c.get('/nodes')).toEqual({ ok: true })
-    expect(m.paths).toEqual(['POST /v1.41/tsw/renew', 'GET /v1.41/nodes'])
+    expect(m.paths).toEqual([`POST /v${API_VERSION}/tsw/renew`, `GET /v${API_VERSION}/nodes`])
     const now = readBundle(paths())
     expect(now.cert).not.toBe(old.cert)
     expect(now.key).not.toBe(old.key)
@@ -105,7 +106,7 @@ describe('RenewingClient', () => {
     m = await manager(fresh, await crossSignCA(fresh.certPem, ca), fresh.certPem + ca.certPem)
     const c = client(m.port)
     expect(await c.get('/nodes')).toEqual({ ok: true })
-    expect(m.paths).toEqual(['GET /v1.41/nodes', 'POST /v1.41/tsw/renew'])
+    expect(m.paths).toEqual([`GET /v${API_VERSION}/nodes`, `POST /v${API_VERSION}/tsw/renew`])
     const now = readBundle(paths())
     expect(now.ca).toBe(fresh.certPem)
     expect(signedBy(now.cert, fresh.certPem)).toBe(true)

@@ -12,6 +12,7 @@ import { valuesOf } from '../../filters/match.js'
 import type { ApiContext, LogOptions } from '../context.js'
 import type { ApiRequest } from '../http.js'
 import type { Router } from '../router.js'
+import { adjustSpecForVersion } from '../versions.js'
 
 export function serviceRoutes(router: Router, ctx: ApiContext): void {
   const { store } = ctx
@@ -36,6 +37,7 @@ export function serviceRoutes(router: Router, ctx: ApiContext): void {
 
   router.add('POST', '/services/create', async (req) => {
     const spec = validateServiceSpec(req.body)
+    if (req.apiVersion) adjustSpecForVersion(spec, req.apiVersion)
     applyRegistryAuth(spec, registryAuth(req))
     await ctx.checkImage(spec.TaskTemplate.ContainerSpec.Image, spec.TaskTemplate.ContainerSpec.PullOptions?.RegistryAuth)
     const service = await createService(store, spec)
@@ -49,6 +51,7 @@ export function serviceRoutes(router: Router, ctx: ApiContext): void {
     const service = await resolveService(store, req.params.id)
     const rollback = req.query.get('rollback') === 'previous'
     const spec = rollback ? service.Spec : validateServiceSpec(req.body)
+    if (!rollback && req.apiVersion) adjustSpecForVersion(spec, req.apiVersion)
     if (!rollback) applyRegistryAuth(spec, registryAuth(req), service, req.query.get('registryAuthFrom') ?? '')
     if (!rollback && spec.TaskTemplate.ContainerSpec.Image !== service.Spec.TaskTemplate.ContainerSpec.Image) {
       await ctx.checkImage(spec.TaskTemplate.ContainerSpec.Image, spec.TaskTemplate.ContainerSpec.PullOptions?.RegistryAuth)

@@ -3,11 +3,10 @@ import { arch, release } from 'node:os'
 import { getSwarm } from '../../cluster/index.js'
 import type { Node } from '../../types/index.js'
 import type { ApiContext } from '../context.js'
-import { API_VERSION } from '../http.js'
+import { API_VERSION, MIN_API_VERSION } from '../versions.js'
 import type { Router } from '../router.js'
 
 export const TSW_VERSION = '0.1.0'
-const MIN_API_VERSION = '1.24'
 
 export function systemRoutes(router: Router, ctx: ApiContext): void {
   const pingHeaders = {

@@ -2,6 +2,7 @@
 // (Docker Engine API): each reads what it needs, writes once, and returns
 // what the command prints and what the wait needs.
 import type { ManagerClient } from '../../client/client.js'
+import { pinImageDigest, withDefaultTag } from '../../client/image-digest.js'
 import { InvalidArgumentError } from '../../errors/index.js'
 import type { Service, ServiceSpec, UpdateStatus } from '../../types/index.js'
 import type { UpdateFlagValues } from './flags.js'
@@ -22,25 +23,42 @@ export function getService(client: ServiceClient, ref: string): Promise<Service>
   return client.get<Service>(`/services/${encodeURIComponent(ref)}`)
 }
 
-/** Creates a service (with `registryAuth`: the X-Registry-Auth to pull with); returns its ID and the manager's warnings. */
-export async function createService(client: ServiceClient, spec: ServiceSpec, registryAuth?: string): Promise<{ id: string; warnings: string[] }> {
+/**
+ * Creates a service (with `registryAuth`: the X-Registry-Auth to pull with);
+ * `resolveImage` pins its image to the registry's digest first, as docker's
+ * create does unless --no-resolve-image. Returns its ID and the warnings
+ * (docker's digest warning first, then the manager's).
+ */
+export async function createService(client: ServiceClient, spec: ServiceSpec, registryAuth?: string, resolveImage = false): Promise<{ id: string; warnings: string[] }> {
+  const warnings = await prepareImage(client, spec, registryAuth, resolveImage)
   const headers = registryAuth ? { 'X-Registry-Auth': registryAuth } : undefined
   const res = await client.post<{ ID: string; Warnings?: string[] | null }>('/services/create', { body: spec, headers })
-  return { id: res.ID, warnings: res.Warnings ?? [] }
+  return { id: res.ID, warnings: [...warnings, ...res.Warnings ?? []] }
+}
+
+/** As docker's client library before every create and update: the image tagged :latest when it names no tag, then pinned when asked. */
+async function prepareImage(client: ServiceClient, spec: ServiceSpec, registryAuth: string | undefined, resolveImage: boolean): Promise<string[]> {
+  const c = spec.TaskTemplate.ContainerSpec
+  c.Image = withDefaultTag(c.Image)
+  const warning = resolveImage ? await pinImageDigest(client, spec.TaskTemplate, registryAuth) : undefined
+  return warning ? [warning] : []
 }
 
 /**
  * Writes `spec` over `service` at the version read; `rollback` asks the
  * manager to go back to the previous spec; without `registryAuth` the service
- * keeps the registry credentials it has (the manager's registryAuthFrom default).
+ * keeps the registry credentials it has (the manager's registryAuthFrom default);
+ * `resolveImage` pins the image to its digest first (see createService).
  */
-export async function writeService(client: ServiceClient, service: Service, spec: ServiceSpec, rollback = false, registryAuth?: string): Promise<WriteResult> {
+export async function writeService(client: ServiceClient, service: Service, spec: ServiceSpec, rollback = false, registryAuth?: string, resolveImage = false): Promise<WriteResult> {
+  // A rollback's spec is the manager's to pick: nothing to prepare.
+  const warnings = rollback ? [] : await prepareImage(client, spec, registryAuth, resolveImage)
   const res = await client.post<{ Warnings?: string[] | null } | undefined>(`/services/${encodeURIComponent(service.ID)}/update`, {
     query: { version: service.Version.Index, rollback: rollback ? 'previous' : undefined },
     body: spec,
     headers: registryAuth ? { 'X-Registry-Auth': registryAuth } : undefined,
   })
-  return { warnings: res?.Warnings ?? [], previousStatus: service.UpdateStatus }
+  return { warnings: [...warnings, ...res?.Warnings ?? []], previousStatus: service.UpdateStatus }
 }
 
 /**
@@ -68,7 +86,9 @@ export async function updateService(client: ServiceClient, ref: string, flags: U
     const spec = flags.rollback ? service.Spec : applyUpdateFlags(service.Spec, resolved)
     // As docker: the credentials of the image the service runs after the update.
     const auth = flags['with-registry-auth'] ? registryAuthFor(spec.TaskTemplate.ContainerSpec.Image) : undefined
-    return writeService(client, service, spec, !!flags.rollback, auth)
+    // As docker: the registry is asked only for a new --image.
+    const resolveImage = flags.image !== undefined && !flags['no-resolve-image']
+    return writeService(client, service, spec, !!flags.rollback, auth, resolveImage)
   })
 }
 
