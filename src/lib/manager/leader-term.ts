@@ -43,7 +43,9 @@ export class LeaderTerm {
   /** Starts the loops. (Who leads is read from the election, not written on the nodes: manager-status.ts.) */
   async start(): Promise<void> {
     const { store, engines, config, log } = this.opts
-    const dispatcher = (this.dispatcher = new Dispatcher({ store, engines, periodMs: this.opts.heartbeatMs, log }))
+    // One copy of services, tasks, nodes, networks and engines, kept by the store's watch, read by the loops and heartbeats.
+    const cache = new StoreCache({ store, kinds: [...LOOP_KINDS, 'engine'], log })
+    const dispatcher = (this.dispatcher = new Dispatcher({ store, engines, periodMs: this.opts.heartbeatMs, log, cache }))
     const netAgent = new NetAgent({ store, engines, clusterId: config.ClusterID, workDir: this.opts.workDir, log })
     const executor = (this.executor = new Executor({
       store, engines, clusterId: config.ClusterID, log,
@@ -56,8 +58,6 @@ export class LeaderTerm {
     await ensureIngress(store)
     if (this.ended) return
     const allocator = new NetworkAllocator()
-    // One copy of services, tasks, nodes and networks, kept by the store's watch, read by the loops.
-    const cache = new StoreCache({ store, kinds: [...LOOP_KINDS], log })
     dispatcher.start()
     this.loops = [
       new Orchestrator({ store, log, allocator, cache }),
