@@ -1,18 +1,13 @@
 // A heartbeat's /_ping as one raw GET on a kept-alive connection: with
 // thousands of nodes pinged every few seconds, dockerode's request building
 // cost about twice the CPU of the request itself, and a new TCP (or TLS)
-// connection per beat far more. One idle socket per engine is kept.
-import http from 'node:http'
-import https from 'node:https'
+// connection per beat far more (engine/agents.ts keeps them).
 import { UnavailableError } from '../errors/index.js'
 import type { EngineConnection } from './connect.js'
+import { engineAgents as agents } from './agents.js'
 import { withDeadline } from './call.js'
 import { readAll, requestEngine } from './http.js'
 
-const agents = {
-  http: new http.Agent({ keepAlive: true, maxSockets: 2, maxFreeSockets: 1 }),
-  https: new https.Agent({ keepAlive: true, maxSockets: 2, maxFreeSockets: 1 }),
-}
 
 // A kept socket the engine closed as it was reused answers so; the beat is then sent once more, on a new one.
 const STALE_SOCKET = /socket hang up|ECONNRESET|EPIPE/
