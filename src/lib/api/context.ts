@@ -2,13 +2,15 @@ import type { ClassicSwarm } from '../classic/index.js'
 import type { ManagerConfig } from '../config/index.js'
 import type { EnginePool } from '../engine/pool.js'
 import type { CertAndKey } from '../pki/index.js'
-import type { Store } from '../store/index.js'
+import type { Store, StoreCache } from '../store/index.js'
 import type { ClusterEvents } from '../events/index.js'
 import type { RunningManager } from '../cluster/index.js'
 
 /** What the routes need of the running manager. */
 export interface ApiContext {
   store: Store
+  /** Services, tasks (by service and node), nodes and networks as the store's watch keeps them: the lists read it (default: the store). */
+  cache?: StoreCache
   config: ManagerConfig
   /** The root CA that signs now (replaced in place when it is rotated). */
   ca: CertAndKey

@@ -9,7 +9,8 @@ import type { StoredEngine } from '../engine/record.js'
 import type { EngineConnection } from '../engine/index.js'
 import { runPaced, sweepPeriodMs } from '../engine/pacing.js'
 import { modify, Reactor, type Store } from '../store/index.js'
-import { isTerminal, stateIndex, UNHEALTHY, wantsRun, type Node, type Service, type Task, type TaskState } from '../types/index.js'
+import { StoreCache } from '../store/cache.js'
+import { isTerminal, stateIndex, wantsRun, type Node, type Service, type Task, type TaskState } from '../types/index.js'
 import type Dockerode from 'dockerode'
 import { engineCall } from '../engine/call.js'
 import { FailedPreconditionError } from '../errors/index.js'
@@ -17,6 +18,8 @@ import { containerConfig } from './container-config.js'
 import { Limiter } from './limiter.js'
 import { dropSecrets, putConfigs, stageSecrets, taskFiles, withSecretsMount } from './task-files.js'
 import { TaskRunner } from './runner.js'
+import { reconcileNode, type SweepOps } from './reconcile-sweep.js'
+import { failUnhealthy, stopGraceSeconds } from './health.js'
 
 export interface ExecutorOptions {
   store: Store
@@ -33,6 +36,8 @@ export interface ExecutorOptions {
   dnsServers?: string[]
   /** Makes the runner of a node's engine connection (unit tests pass a fake engine); default a TaskRunner. */
   runnerFor?: (conn: EngineConnection) => TaskRunner
+  /** Tasks, nodes and services as the store's watch keeps them (shared by the loops, with tasks by node); default: its own. */
+  cache?: StoreCache
 }
 
 /** Engines reconciled at once, at most, and a second, at most (the safety-net sweep of thousands of engines takes longer than its period). */
@@ -55,8 +60,19 @@ export class Executor {
   private readonly runners = new Map<string, { runner: TaskRunner; events?: { stop(): void } }>()
   private readonly reactor: Reactor
   private sweep?: NodeJS.Timeout
+  private readonly cache: StoreCache
+  private readonly sweepOps: SweepOps
 
   constructor(private readonly opts: ExecutorOptions) {
+    this.cache = opts.cache ?? new StoreCache({
+      store: opts.store, kinds: ['task', 'node', 'service'], log: opts.log, indexes: [{ kind: 'task', field: 'NodeID' }],
+    })
+    this.sweepOps = {
+      store: opts.store, log: opts.log, inFlight: this.inFlight,
+      runner: (id) => this.runner(id), stopContainer: (r, c, t) => this.stopContainer(r, c, t),
+      advance: (id, state, msg, extra) => this.advance(id, state, msg, extra), exited: (t, code) => this.exited(t, code),
+      onUnhealthy: (nodeId, taskId, containerId) => this.onUnhealthy(nodeId, taskId, containerId),
+    }
     this.reactor = new Reactor({
       store: opts.store, log: opts.log, name: 'executor', pass: () => this.dispatchAll(),
       wants: (e) => e.kind === 'task' || e.kind === 'node',
@@ -64,6 +80,7 @@ export class Executor {
   }
 
   start(): void {
+    this.cache.start()
     this.reactor.start()
     // The next sweep starts once this one is done (a sweep of thousands of engines is spread over its period).
     const sweep = () => {
@@ -79,6 +96,7 @@ export class Executor {
 
   stop(): void {
     this.reactor.stop()
+    this.cache.stop()
     clearTimeout(this.sweep)
     for (const r of this.runners.values()) r.events?.stop()
   }
@@ -95,16 +113,15 @@ export class Executor {
   }
 
   private async dispatchAll(): Promise<void> {
-    const { store } = this.opts
-    const [tasks, nodes, services] = await Promise.all([store.list<Task>('task'), store.list<Node>('node'), store.list<Service>('service')])
-    const ready = new Set(nodes.filter((n) => n.Status.State === 'ready').map((n) => n.ID))
-    const serviceById = new Map(services.map((s) => [s.ID, s]))
+    const { cache } = this
+    const nodes = (await cache.list<Node>('node')).filter((n) => n.Status.State === 'ready')
+    const tasks = (await Promise.all(nodes.map((n) => cache.listBy<Task>('task', 'NodeID', n.ID)))).flat()
     for (const task of tasks) {
-      if (!task.NodeID || !ready.has(task.NodeID) || this.inFlight.has(task.ID)) continue
+      if (this.inFlight.has(task.ID)) continue
       if (wantsRun(task) && STARTABLE.includes(task.Status.State)) {
         // Started, waiting for its health check to pass: health events (or the periodic pass) move it on.
         if (task.Status.State === 'starting' && task.Status.ContainerStatus?.ContainerID) continue
-        const service = serviceById.get(task.ServiceID)
+        const service = await cache.get<Service>('service', task.ServiceID)
         if (service) this.track(task.ID, () => this.run(task, service))
       } else if (!wantsRun(task) && !isTerminal(task.Status.State)) {
         this.track(task.ID, () => this.halt(task, 'shutdown'))
@@ -166,7 +183,7 @@ export class Executor {
         // As swarm: a container with a health check keeps its task starting until the check passes.
         const waiting = await this.note(task.ID, 'starting', { ContainerStatus: containerStatus })
         if (!waiting) await this.stopContainer(runner, containerId, task)
-        else if (info.health === 'unhealthy') await this.failUnhealthy(runner, task, containerId)
+        else if (info.health === 'unhealthy') await failUnhealthy(this.sweepOps, runner, task, containerId, (id, st, extra) => this.note(id, st, extra))
         return
       }
       const ok = await this.advance(task.ID, 'running', 'started', { ContainerStatus: containerStatus })
@@ -188,8 +205,7 @@ export class Executor {
   }
 
   private async stopContainer(runner: TaskRunner, containerId: string, task: Task): Promise<void> {
-    const grace = task.Spec.ContainerSpec.StopGracePeriod !== undefined ? task.Spec.ContainerSpec.StopGracePeriod / 1e9 : 10
-    await runner.stop(containerId, grace)
+    await runner.stop(containerId, stopGraceSeconds(task))
     await runner.remove(containerId)
     if (task.Spec.ContainerSpec.Secrets?.length) await dropSecrets(runner.conn.docker, task.ID)
   }
@@ -236,19 +252,7 @@ export class Executor {
       const task = await this.opts.store.get<Task>('task', taskId)
       const runner = await this.runner(nodeId)
       if (!task || !runner || !wantsRun(task) || (task.Status.State !== 'starting' && task.Status.State !== 'running')) return
-      await this.failUnhealthy(runner, task, containerId)
-    })
-  }
-
-  private async failUnhealthy(runner: TaskRunner, task: Task, containerId: string): Promise<void> {
-    if (!(await this.note(task.ID, task.Status.State, { Err: UNHEALTHY }))) return
-    this.opts.log(`executor: task ${task.ID}: container unhealthy, stopping it`)
-    const grace = task.Spec.ContainerSpec.StopGracePeriod !== undefined ? task.Spec.ContainerSpec.StopGracePeriod / 1e9 : 10
-    await runner.stop(containerId, grace)
-    const info = await runner.inspect(containerId).catch(() => undefined)
-    const code = info?.exitCode ?? -1
-    await this.advance(task.ID, 'failed', 'started', {
-      ContainerStatus: { ...task.Status.ContainerStatus, ContainerID: containerId, ExitCode: code }, Err: `task: non-zero exit (${code}): ${UNHEALTHY}`,
+      await failUnhealthy(this.sweepOps, runner, task, containerId, (id, st, extra) => this.note(id, st, extra))
     })
   }
 
@@ -357,23 +361,16 @@ export class Executor {
    * engines: at most RECONCILE_PER_S a second) and MAX_RECONCILES at once.
    */
   async reconcileAll(paced = false): Promise<void> {
-    const { store } = this.opts
+    const { cache } = this
     try {
-      const [tasks, nodes] = await Promise.all([store.list<Task>('task'), store.list<Node>('node')])
-      const byId = new Map(tasks.map((t) => [t.ID, t]))
-      const byNode = new Map<string, Task[]>()
-      for (const t of tasks) {
-        if (!t.NodeID) continue
-        const list = byNode.get(t.NodeID)
-        if (list) list.push(t)
-        else byNode.set(t.NodeID, [t])
-      }
-      const ready = nodes.filter((n) => n.Status.State === 'ready')
+      const ready = (await cache.list<Node>('node')).filter((n) => n.Status.State === 'ready')
       const periodMs = paced ? sweepPeriodMs(ready.length, this.opts.reconcileMs ?? 5000, RECONCILE_PER_S) : 0
       let changed = false
       await runPaced(ready, { periodMs, limit: MAX_RECONCILES, key: (n) => n.ID, stopped: () => this.reactor.isStopped }, async (n) => {
         try {
-          if (await this.reconcileNode(n, byId, byNode.get(n.ID) ?? [])) changed = true
+          // Read at the node's turn: the sweep is spread over its period.
+          const tasks = await cache.listBy<Task>('task', 'NodeID', n.ID)
+          if (await reconcileNode(this.sweepOps, n, tasks)) changed = true
         } catch (err) {
           this.opts.log(`executor: reconcile of node ${n.ID}: ${(err as Error).message}`)
         }
@@ -382,58 +379,5 @@ export class Executor {
     } catch (err) {
       this.opts.log(`executor: reconcile: ${(err as Error).message}`)
     }
-  }
-
-  // True when it changed something (a container removed, a task moved on).
-  private async reconcileNode(node: Node, byId: Map<string, Task>, tasks: Task[]): Promise<boolean> {
-    const runner = await this.runner(node.ID)
-    if (!runner) return false
-    let changed = false
-    const containers = await runner.listTaskContainers()
-    const seen = new Set<string>()
-    for (const c of containers) {
-      // The snapshot was read at the sweep's start, up to a sweep period ago: a task made or placed
-      // since (its container started meanwhile) is missing or unplaced in it. Ask the store before
-      // taking a container for stale.
-      let task = byId.get(c.taskId)
-      if (!task || task.NodeID !== node.ID || task.DesiredState !== 'running') task = await this.opts.store.get<Task>('task', c.taskId)
-      if (task && this.inFlight.has(task.ID)) continue
-      seen.add(c.taskId)
-      const running = c.state === 'running'
-      if (!task || task.NodeID !== node.ID || !wantsRun(task)) {
-        // A container no task wants here: stale (node came back, task removed or moved).
-        changed = true
-        {
-          this.opts.log(`executor: removing stale container ${c.containerId.slice(0, 12)} (${c.name}) on ${node.Description.Hostname}`)
-          await this.stopContainer(runner, c.containerId, task ?? ({ Spec: { ContainerSpec: { StopGracePeriod: 1e9 } } } as Task))
-        }
-        if (task && task.NodeID === node.ID && !isTerminal(task.Status.State)) await this.advance(task.ID, 'shutdown', 'shutdown')
-        continue
-      }
-      const waiting = task.Status.State === 'starting' && !!task.Status.ContainerStatus?.ContainerID
-      if (running && c.health === 'unhealthy' && (waiting || task.Status.State === 'running')) {
-        changed = true
-        this.onUnhealthy(node.ID, task.ID, c.containerId)
-      } else if (running && c.health === 'starting') {
-        if (!waiting && stateIndex(task.Status.State) < stateIndex('running')) {
-          changed = true
-          await this.advance(task.ID, 'starting', 'starting', { ContainerStatus: { ContainerID: c.containerId, PID: 0, ExitCode: 0 } })
-        }
-      } else if (running && stateIndex(task.Status.State) < stateIndex('running')) {
-        changed = true
-        await this.advance(task.ID, 'running', 'started', { ContainerStatus: { ContainerID: c.containerId, PID: 0, ExitCode: 0 } })
-      } else if (!running && (task.Status.State === 'running' || waiting)) {
-        changed = true
-        await this.exited(task, c.exitCode ?? -1)
-      }
-    }
-    for (const t of tasks) {
-      if (t.NodeID !== node.ID || seen.has(t.ID) || this.inFlight.has(t.ID)) continue
-      if ((t.Status.State === 'running' || (t.Status.State === 'starting' && t.Status.ContainerStatus?.ContainerID)) && wantsRun(t)) {
-        changed = true
-        await this.advance(t.ID, 'failed', 'started', { Err: 'task: container is gone' })
-      }
-    }
-    return changed
   }
 }

@@ -12,7 +12,7 @@ import type { EnginePool } from '../engine/pool.js'
 import { Executor } from '../executor/agent.js'
 import { NetAgent } from '../network/agent.js'
 import { NetworkAllocator } from '../network/allocator.js'
-import { LOOP_KINDS, Orchestrator, Updater } from '../orchestrator/index.js'
+import { LOOP_INDEXES, LOOP_KINDS, Orchestrator, Updater } from '../orchestrator/index.js'
 import { SchedulerLoop } from '../scheduler/loop.js'
 import type { Store } from '../store/index.js'
 import { StoreCache } from '../store/cache.js'
@@ -27,6 +27,8 @@ export interface LeaderTermOptions {
   log: (msg: string) => void
   /** Where the network agent keeps its helper image (the data dir's manager folder). */
   workDir: string
+  /** The manager's watch-kept copy of the loops' kinds (default: one of the term's own). */
+  cache?: StoreCache
 }
 
 /** How long a term that ends waits for the executor's work under way (ms). */
@@ -44,16 +46,16 @@ export class LeaderTerm {
   async start(): Promise<void> {
     const { store, engines, config, log } = this.opts
     // One copy of services, tasks, nodes, networks and engines, kept by the store's watch, read by the loops and heartbeats.
-    const cache = new StoreCache({ store, kinds: [...LOOP_KINDS, 'engine'], log })
+    const cache = this.opts.cache ?? new StoreCache({ store, kinds: [...LOOP_KINDS, 'engine'], indexes: [...LOOP_INDEXES], log })
     const dispatcher = (this.dispatcher = new Dispatcher({ store, engines, periodMs: this.opts.heartbeatMs, log, cache }))
-    const netAgent = new NetAgent({ store, engines, clusterId: config.ClusterID, workDir: this.opts.workDir, log })
+    const netAgent = new NetAgent({ store, cache, engines, clusterId: config.ClusterID, workDir: this.opts.workDir, log })
     const executor = (this.executor = new Executor({
       store, engines, clusterId: config.ClusterID, log,
       onEngineSignal: (nodeId) => {
         dispatcher.suspect(nodeId)
         netAgent.forget(nodeId)
       },
-      networks: netAgent, dnsServers: await dnsServers(store, config),
+      networks: netAgent, dnsServers: await dnsServers(store, config), cache,
     }))
     await ensureIngress(store)
     if (this.ended) return

@@ -22,6 +22,8 @@ import { EtcdStore, type Store } from '../store/index.js'
 import { splitHostPort } from './addresses.js'
 import { CertRenewer } from './cert-renewer.js'
 import { LeaderTerm } from './leader-term.js'
+import { StoreCache } from '../store/cache.js'
+import { LOOP_INDEXES, LOOP_KINDS } from '../orchestrator/index.js'
 import { leaveAsLastManager } from './leave.js'
 import { EtcdMembership, SoloMembership, type Membership } from './membership.js'
 import { startObservability, type Observability } from './observability.js'
@@ -58,6 +60,7 @@ export class Manager {
   private observability?: Observability
   private membership?: Membership
   private term?: LeaderTerm
+  private cache?: StoreCache
   /** Leadership changes, applied one after the other. */
   private transitions: Promise<void> = Promise.resolve()
   private unwatchRole?: () => void
@@ -96,13 +99,16 @@ export class Manager {
     const leaseSeconds = this.opts.leaseSeconds ?? config.LeaseSeconds ?? DEFAULT_LEASE_SECONDS
     // The executor the routes use (images, logs); the loop's own comes with each term.
     const tools = new Executor({ store, engines: this.engines, clusterId: config.ClusterID, log: this.log })
+    // One copy of services, tasks, nodes and networks kept by the store's watch: the API's lists and the loops of each term read it.
+    const cache = (this.cache = new StoreCache({ store, kinds: [...LOOP_KINDS, 'engine'], indexes: [...LOOP_INDEXES], log: this.log }))
+    cache.start()
     // Every manager derives the swarm's events from its own store watch (GET /events).
     const events = (this.events = new ClusterEvents(store))
     await events.start()
     const membership = store instanceof EtcdStore ? new EtcdMembership(store, self, leaseSeconds) : new SoloMembership(self)
     this.membership = membership
     const ctx: ApiContext = {
-      store, config, ca, engines: this.engines, membership,
+      store, cache, config, ca, engines: this.engines, membership,
       knownManagers: () => this.known,
       managerTls: () => readPair(paths.serverKey, paths.serverCert),
       checkImage: (image, auth) => tools.checkImage(image, auth),
@@ -148,7 +154,7 @@ export class Manager {
       this.log(`metrics on http://${metricsAddr}/metrics, cluster page on ${this.observability.pageUrl}`)
     }
     this.unwatchRole = watchOwnRole(store, config.NodeID, () => void this.retire(config))
-    const termOptions = { store, engines: this.engines, config, heartbeatMs, log: this.log, enginesFile: this.opts.enginesFile, workDir: paths.manager }
+    const termOptions = { store, cache, engines: this.engines, config, heartbeatMs, log: this.log, enginesFile: this.opts.enginesFile, workDir: paths.manager }
     const onLeadership = (leading: boolean) => {
       // Losing the lead stops the loops at once, not after a term still starting.
       if (!leading) this.term?.stop()
@@ -201,6 +207,7 @@ export class Manager {
       this.dnsSources?.stop()
       await this.observability?.stop()
       this.events?.stop()
+      this.cache?.stop()
       await this.dns?.close()
       this.engines.closeAll()
       // Streams (logs -f, attach, wait) would hold close() forever: cut every connection first.

@@ -16,7 +16,7 @@ import { phaseOf, runPaced } from '../engine/pacing.js'
 import type { StoredEngine } from '../engine/record.js'
 import { NotFoundError, TswError } from '../errors/index.js'
 import { passObservers, secondsSince } from '../metrics/hooks.js'
-import type { Store } from '../store/index.js'
+import type { Store, StoreCache } from '../store/index.js'
 import type { Network, Node, Service, Task } from '../types/index.js'
 import { Coalescer } from './coalesce.js'
 import { buildHelperImage, type HelperImage } from './helper-image.js'
@@ -30,6 +30,8 @@ const REAPPLY_MS = 30_000
 
 export interface NetAgentOptions {
   store: Store
+  /** Nodes, networks, services and tasks as the store's watch keeps them (the manager's, shared); default: the store. */
+  cache?: StoreCache
   engines: EnginePool
   clusterId: string
   /** Where the helper image is built. */
@@ -118,8 +120,10 @@ export class NetAgent {
 
   private async applyAll(): Promise<void> {
     const { store } = this.opts
+    // One pass per burst of changes reads the copy the loops share (engines are not in it).
+    const read = this.opts.cache ?? store
     const [nodes, networks, services, tasks, engines] = await Promise.all([
-      store.list<Node>('node'), store.list<Network>('network'), store.list<Service>('service'), store.list<Task>('task'),
+      read.list<Node>('node'), read.list<Network>('network'), read.list<Service>('service'), read.list<Task>('task'),
       store.list<StoredEngine>('engine'),
     ])
     const addrOf = dataPathAddresses(engines)

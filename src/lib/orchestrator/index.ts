@@ -1,4 +1,4 @@
-export { LOOP_KINDS, Orchestrator, type OrchestratorOptions } from './orchestrator.js'
+export { LOOP_INDEXES, LOOP_KINDS, Orchestrator, type OrchestratorOptions } from './orchestrator.js'
 export { planService, wantedSlots, type Plan } from './reconcile.js'
 export { restartAt, endedByItself, DEFAULT_RESTART_DELAY_MS } from './restart.js'
 export { newTask, isDirty, hostPorts, specKey, stableJson, withState } from './task.js'

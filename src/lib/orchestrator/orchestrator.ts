@@ -25,6 +25,8 @@ export interface OrchestratorOptions {
 
 /** The kinds the loops read from a StoreCache. */
 export const LOOP_KINDS = ['service', 'task', 'node', 'network'] as const
+/** The indexes the loops and the API read of that cache: tasks by service and by node. */
+export const LOOP_INDEXES = [{ kind: 'task', field: 'ServiceID' }, { kind: 'task', field: 'NodeID' }] as const
 
 export class Orchestrator {
   private readonly reactor: Reactor

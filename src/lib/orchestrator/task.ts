@@ -35,16 +35,40 @@ export function newTask(service: Service, where: { slot?: number; nodeId?: strin
   }
 }
 
+// Keys computed before, by object: a rolling update asks isDirty of every task of
+// a service every few tens of ms, and the text of a spec is the costly part. An
+// entry counts while the fields it was made of are the same objects (a copy made
+// to change them is a new object; nobody mutates a spec in place after reading it).
+const taskKeys = new WeakMap<object, { parts: unknown[]; key: string }>()
+const serviceKeys = new WeakMap<object, { parts: unknown[]; key: string }>()
+
+function memo(cache: WeakMap<object, { parts: unknown[]; key: string }>, owner: object, parts: unknown[], make: () => string): string {
+  const have = cache.get(owner)
+  if (have && have.parts.length === parts.length && have.parts.every((p, i) => p === parts[i])) return have.key
+  const key = make()
+  cache.set(owner, { parts, key })
+  return key
+}
+
 /** A key for what a task runs: its spec and its host ports. Two tasks with the same key are interchangeable. */
 export function specKey(task: Pick<Task, 'Spec' | 'HostPorts' | 'NetworksAttachments'>): string {
-  const ingress = (task.NetworksAttachments ?? []).some((a) => a.Network.Spec?.Ingress)
-  return stableJson({ spec: task.Spec, ports: task.HostPorts ?? [], ...(ingress ? { ingress } : {}) })
+  return memo(taskKeys, task, [task.Spec, task.HostPorts, task.NetworksAttachments], () => {
+    const ingress = (task.NetworksAttachments ?? []).some((a) => a.Network.Spec?.Ingress)
+    return stableJson({ spec: task.Spec, ports: task.HostPorts ?? [], ...(ingress ? { ingress } : {}) })
+  })
+}
+
+/** The key a task of `service` made now would have (specKey's). */
+export function serviceSpecKey(service: Service): string {
+  return memo(serviceKeys, service, [service.Spec, service.Spec.TaskTemplate, service.Spec.EndpointSpec, service.Spec.TaskTemplate.Networks], () => {
+    const ingress = publishesIngress(service)
+    return stableJson({ spec: service.Spec.TaskTemplate, ports: hostPorts(service), ...(ingress ? { ingress } : {}) })
+  })
 }
 
 /** Whether a task runs an older spec than its service asks for (so an update must replace it). */
 export function isDirty(task: Task, service: Service): boolean {
-  const ingress = publishesIngress(service)
-  return specKey(task) !== stableJson({ spec: service.Spec.TaskTemplate, ports: hostPorts(service), ...(ingress ? { ingress } : {}) })
+  return specKey(task) !== serviceSpecKey(service)
 }
 
 /** JSON with object keys sorted, so equal values give equal text. */

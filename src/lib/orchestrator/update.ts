@@ -28,7 +28,7 @@ export class Updater {
 
   /** `cache`: tasks as the store's watch keeps them (shared by the loops); default: its own. */
   constructor(private readonly opts: { store: Store; log: (msg: string) => void; allocator?: NetworkAllocator; cache?: StoreCache }) {
-    this.cache = opts.cache ?? new StoreCache({ store: opts.store, kinds: ['task'], log: opts.log })
+    this.cache = opts.cache ?? new StoreCache({ store: opts.store, kinds: ['task'], log: opts.log, indexes: [{ kind: 'task', field: 'ServiceID' }] })
   }
 
   start(): void {
@@ -85,7 +85,7 @@ export class Updater {
       const rollingBack = state === 'rollback_started'
       const cfg = { ...UPDATE_DEFAULTS, ...(rollingBack ? service.Spec.RollbackConfig : service.Spec.UpdateConfig) }
       const since = Date.parse(service.UpdateStatus?.StartedAt ?? '') || 0
-      const tasks = (await this.cache.list<Task>('task')).filter((t) => t.ServiceID === serviceId)
+      const tasks = await this.cache.listBy<Task>('task', 'ServiceID', serviceId)
       const slots = [...bySlot(tasks).entries()].map(([key, list]) => ({ key, live: list.filter(isLive) })).filter((s) => s.live.length > 0)
       // Failures: new tasks that ended within Monitor of running (or never ran).
       const monitorMs = cfg.Monitor / 1e6
@@ -133,9 +133,9 @@ export class Updater {
     await this.replace(service, live, cfg.Order)
     if (this.stopped) return
     await this.until(async () => {
-      const current = await this.opts.store.get<Service>('service', service.ID)
+      const current = (await this.cache.get<Service>('service', service.ID)) ?? (await this.opts.store.get<Service>('service', service.ID))
       if (!current) return true
-      const tasks = (await this.cache.list<Task>('task')).filter((t) => t.ServiceID === service.ID && keyOf(t) === key && !isDirty(t, current))
+      const tasks = (await this.cache.listBy<Task>('task', 'ServiceID', service.ID)).filter((t) => keyOf(t) === key && !isDirty(t, current))
       return tasks.some((t) => Date.parse(t.CreatedAt) >= started - 1000 && (t.Status.State === 'running' || isTerminal(t.Status.State)))
     }, BATCH_TIMEOUT_MS)
     if (cfg.Delay > 0) await sleep(cfg.Delay / 1e6)

@@ -12,6 +12,10 @@
 // A store watch that missed events (etcd compacted the revisions it had not
 // delivered) would leave the cache behind: it lists everything again every
 // `resyncMs` (default 60 s), which is what each pass used to cost.
+//
+// Indexes (`indexes`: a kind and a field, e.g. tasks by ServiceID) group the
+// objects of a kind by a field's value, kept with the objects, so a reader of
+// one service's or one node's tasks does not go through 150k of them.
 import type { StoredObject } from '../types/index.js'
 import type { Kind, Store, StoreEvent } from './store.js'
 
@@ -21,7 +25,17 @@ export interface StoreCacheOptions {
   /** How often everything is listed again (ms); 0: never. */
   resyncMs?: number
   log?: (msg: string) => void
+  /** Fields to group objects by (kept as they change), read with listBy(). */
+  indexes?: CacheIndex[]
 }
+
+/** An index of a StoreCache: the objects of `kind` grouped by the value of `field`. */
+export interface CacheIndex {
+  kind: Kind
+  field: string
+}
+
+const indexName = (kind: Kind, field: string) => `${kind}.${field}`
 
 /** The objects of some kinds, as the store's watch last told them. */
 export class StoreCache {
@@ -32,6 +46,11 @@ export class StoreCache {
   private unwatch?: () => void
   private timer?: NodeJS.Timeout
   private users = 0
+  /** index name → field value → ID → object. */
+  private groups = new Map<string, Map<string, Map<string, StoredObject>>>()
+  /** Each object's place in its kind's order (first seen), for listBy's order. */
+  private seq = new Map<string, number>()
+  private nextSeq = 0
 
   constructor(private readonly opts: StoreCacheOptions) {}
 
@@ -58,6 +77,21 @@ export class StoreCache {
     this.loaded = undefined
     this.held = undefined
     this.objects = new Map()
+    this.groups = new Map()
+    this.seq = new Map()
+  }
+
+  /**
+   * Waits until the cache holds every change committed before the call (the
+   * store's sync: one etcd round trip; nothing on SQLite), for readers that
+   * answer clients: a client that wrote through another manager reads its write.
+   */
+  async fresh(): Promise<this> {
+    if (this.users) {
+      await this.load()
+      await this.opts.store.sync?.()
+    }
+    return this
   }
 
   /** The objects of a kind, in creation order (shared: do not mutate them); from the store itself when not started. */
@@ -72,6 +106,30 @@ export class StoreCache {
     if (!this.users) return this.opts.store.get<T>(kind, id)
     await this.load()
     return this.objects.get(kind)?.get(id) as T | undefined
+  }
+
+  /**
+   * The objects of a kind whose `field` equals `value`, in creation order
+   * (shared: do not mutate them). Needs an index on that field (else it
+   * filters the whole kind); from the store itself when not started.
+   */
+  async listBy<T extends StoredObject>(kind: Kind, field: string, value: string): Promise<T[]> {
+    const name = indexName(kind, field)
+    if (!this.users || !this.opts.indexes?.some((i) => indexName(i.kind, i.field) === name)) {
+      return (await this.list<T>(kind)).filter((o) => (o as unknown as Record<string, unknown>)[field] === value)
+    }
+    await this.load()
+    const group = this.groups.get(name)?.get(value)
+    if (!group) return []
+    // A group holds objects in the order they joined it: sorted back into the kind's (creation) order.
+    return ([...group.values()] as T[]).sort((a, b) => (this.seq.get(a.ID) ?? 0) - (this.seq.get(b.ID) ?? 0))
+  }
+
+  /** The field values an index has objects for (e.g. the node IDs tasks are on). */
+  async keysOf(kind: Kind, field: string): Promise<string[]> {
+    if (!this.users) return [...new Set((await this.list(kind)).map((o) => (o as unknown as Record<string, unknown>)[field]).filter((v): v is string => typeof v === 'string'))]
+    await this.load()
+    return [...(this.groups.get(indexName(kind, field))?.keys() ?? [])]
   }
 
   private load(): Promise<void> {
@@ -99,6 +157,12 @@ export class StoreCache {
     const held = this.held ?? []
     this.held = undefined
     this.objects = objects
+    this.groups = new Map()
+    this.seq = new Map()
+    for (const list of lists) for (const o of list) this.seq.set(o.ID, this.nextSeq++)
+    for (const idx of this.opts.indexes ?? []) {
+      for (const o of objects.get(idx.kind)?.values() ?? []) this.group(idx, undefined, o)
+    }
     for (const e of held) this.apply(e)
   }
 
@@ -110,13 +174,41 @@ export class StoreCache {
     }
     let of = this.objects.get(e.kind)
     if (!of) this.objects.set(e.kind, (of = new Map()))
+    const have = of.get(e.id)
     if (e.action === 'delete') {
+      if (have) this.regroup(e.kind, have, undefined)
       of.delete(e.id)
+      this.seq.delete(e.id)
       return
     }
     if (!e.object) return
-    const have = of.get(e.id)
     if (have && have.Version.Index > e.object.Version.Index) return // an event older than the list
-    of.set(e.id, structuredClone(e.object))
+    const next = structuredClone(e.object)
+    if (!have) this.seq.set(e.id, this.nextSeq++)
+    of.set(e.id, next)
+    this.regroup(e.kind, have, next)
+  }
+
+  private regroup(kind: Kind, before: StoredObject | undefined, after: StoredObject | undefined): void {
+    for (const idx of this.opts.indexes ?? []) if (idx.kind === kind) this.group(idx, before, after)
+  }
+
+  // Moves an object from the group of its old field value to that of its new one.
+  private group(idx: CacheIndex, before: StoredObject | undefined, after: StoredObject | undefined): void {
+    const name = indexName(idx.kind, idx.field)
+    let groups = this.groups.get(name)
+    if (!groups) this.groups.set(name, (groups = new Map()))
+    const valueOf = (o: StoredObject) => (o as unknown as Record<string, unknown>)[idx.field]
+    const old = before && valueOf(before)
+    if (typeof old === 'string') {
+      const g = groups.get(old)
+      g?.delete(before!.ID)
+      if (g && g.size === 0) groups.delete(old)
+    }
+    const now = after && valueOf(after)
+    if (typeof now !== 'string') return
+    let g = groups.get(now)
+    if (!g) groups.set(now, (g = new Map()))
+    g.set(after!.ID, after!)
   }
 }

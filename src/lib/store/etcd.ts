@@ -216,6 +216,12 @@ export class EtcdStore implements Store {
     return this.written(res.header.revision, true)
   }
 
+  async sync(): Promise<void> {
+    // A read's header carries the store's revision now; the watch then catches up to it.
+    const res = await this.call(() => this.ns.get('objects/').exec())
+    await this.written(res.header.revision, undefined)
+  }
+
   watch(fn: (event: StoreEvent) => void): () => void {
     this.listeners.add(fn)
     return () => this.listeners.delete(fn)

@@ -48,6 +48,12 @@ export interface Store {
   updateAll(objects: Array<{ kind: Kind; obj: StoredObject; expected: number }>): Promise<StoredObject[]>
   /** Removes an object; returns whether it existed. */
   delete(kind: Kind, id: string): Promise<boolean>
+  /**
+   * Resolves once every change committed before the call (by any client) has
+   * reached this store's watchers, so a reader of a watch-kept copy sees it.
+   * Absent: watchers hear of a change before its write returns (SQLite).
+   */
+  sync?(): Promise<void>
   /** Calls `fn` after every committed change; returns the unsubscribe function. */
   watch(fn: (event: StoreEvent) => void): () => void
   /** Releases the backend. */

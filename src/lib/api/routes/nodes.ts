@@ -6,6 +6,7 @@ import {
 import type { StoredEngine } from '../../engine/record.js'
 import { leaveEngines } from '../../network/teardown.js'
 import type { Node } from '../../types/index.js'
+import { StoreCache } from '../../store/index.js'
 import { parseFilters } from '../../filters/parse.js'
 import { logOf, type ApiContext } from '../context.js'
 import type { Router } from '../router.js'
@@ -20,7 +21,8 @@ export function nodeRoutes(router: Router, ctx: ApiContext): void {
 
   router.add('GET', '/nodes', async (req) => {
     const filters = parseFilters(req.query.get('filters'), NODE_FILTERS)
-    return { body: await withTLS(filterNodes(await ctx.store.list<Node>('node'), filters)) }
+    const cache = await (ctx.cache ?? new StoreCache({ store: ctx.store, kinds: [] })).fresh()
+    return { body: await withTLS(filterNodes(await cache.list<Node>('node'), filters)) }
   })
 
   router.add('GET', '/nodes/:id', async (req) => ({ body: (await withTLS([await resolveNode(ctx.store, req.params.id)]))[0] }))

@@ -5,15 +5,18 @@ import {
   REGISTRY_AUTH_HEADER, resolveService, SERVICE_FILTERS, serviceStatus, TASK_FILTERS, updateService, validateServiceSpec,
 } from '../../cluster/index.js'
 import { InvalidArgumentError, NotFoundError } from '../../errors/index.js'
-import { modify } from '../../store/index.js'
+import { modify, StoreCache } from '../../store/index.js'
 import type { Node, Service, Task } from '../../types/index.js'
 import { parseFilters } from '../../filters/parse.js'
+import { valuesOf } from '../../filters/match.js'
 import type { ApiContext, LogOptions } from '../context.js'
 import type { ApiRequest } from '../http.js'
 import type { Router } from '../router.js'
 
 export function serviceRoutes(router: Router, ctx: ApiContext): void {
   const { store } = ctx
+  // The lists read the watch-kept copy (an unstarted cache reads the store).
+  const lists = () => (ctx.cache ?? new StoreCache({ store, kinds: [] })).fresh()
   const flag = (req: ApiRequest, name: string) => ['1', 'true'].includes(req.query.get(name) ?? '')
   const registryAuth = (req: ApiRequest) => {
     const h = req.raw.headers[REGISTRY_AUTH_HEADER]
@@ -22,11 +25,13 @@ export function serviceRoutes(router: Router, ctx: ApiContext): void {
 
   router.add('GET', '/services', async (req) => {
     const filters = parseFilters(req.query.get('filters'), SERVICE_FILTERS)
-    const services = filterServices(await store.list<Service>('service'), filters).map(publicService)
+    const cache = await lists()
+    const services = filterServices(await cache.list<Service>('service'), filters).map(publicService)
     if (!flag(req, 'status')) return { body: services }
-    const [tasks, nodes] = await Promise.all([store.list<Task>('task'), store.list<Node>('node')])
+    const nodes = await cache.list<Node>('node')
     const eligible = nodes.filter((n) => n.Status.State === 'ready' && n.Spec.Availability === 'active').length
-    return { body: services.map((s) => ({ ...s, ServiceStatus: serviceStatus(s, tasks, eligible) })) }
+    const counted = await Promise.all(services.map(async (s) => ({ ...s, ServiceStatus: serviceStatus(s, await cache.listBy<Task>('task', 'ServiceID', s.ID), eligible) })))
+    return { body: counted }
   })
 
   router.add('POST', '/services/create', async (req) => {
@@ -67,8 +72,13 @@ export function serviceRoutes(router: Router, ctx: ApiContext): void {
 
   router.add('GET', '/tasks', async (req) => {
     const filters = parseFilters(req.query.get('filters'), TASK_FILTERS)
-    const [tasks, services, nodes] = await Promise.all([store.list<Task>('task'), store.list<Service>('service'), store.list<Node>('node')])
+    const cache = await lists()
+    const [services, nodes] = await Promise.all([cache.list<Service>('service'), cache.list<Node>('node')])
     const nodeIds = (ref: string) => nodes.filter((n) => n.ID === ref || n.Description.Hostname === ref || n.ID.startsWith(ref)).map((n) => n.ID)
+    // `service ps X`: only that service's tasks are filtered (the filters still decide).
+    const refs = valuesOf(filters, 'service')
+    const ids = [...new Set(refs.flatMap((ref) => services.filter((s) => s.ID === ref || s.Spec.Name === ref || s.ID.startsWith(ref)).map((s) => s.ID)))]
+    const tasks = refs.length > 0 && ids.length === 1 ? await cache.listBy<Task>('task', 'ServiceID', ids[0]) : await cache.list<Task>('task')
     return { body: filterTasks(tasks, filters, services, nodeIds).map(publicTask) }
   })
 
