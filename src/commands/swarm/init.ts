@@ -7,6 +7,7 @@ import { joinInstructions } from '../../lib/cli/join-message.js'
 import { plainEngineWarning, plainStoreWarning } from '../../lib/cli/insecure.js'
 import { leaseFromFlags, storeFromFlags, storeFlags } from '../../lib/cli/store-flags.js'
 import { metricsAddr } from '../../lib/cli/metrics-addr.js'
+import { unlockInstructions } from '../../lib/cli/unlock-message.js'
 
 export default class SwarmInit extends BaseCommand {
   static override summary = 'Initialize a swarm'
@@ -20,6 +21,7 @@ export default class SwarmInit extends BaseCommand {
     'cert-expiry': Flags.string({ description: 'Validity period for node certificates (ns|us|ms|s|m|h)', default: '2160h0m0s' }),
     ...engineFlags,
     ...storeFlags,
+    autolock: Flags.boolean({ description: 'Enable manager autolocking (requiring an unlock key to start a stopped manager)' }),
     'metrics-addr': Flags.string({ description: 'Serve Prometheus metrics and the cluster page over HTTP at this address (format: <ip>:<port>)' }),
   }
 
@@ -40,6 +42,7 @@ export default class SwarmInit extends BaseCommand {
       store,
       leaseSeconds: leaseFromFlags(flags),
       metricsAddr: flags['metrics-addr'] && metricsAddr(flags['metrics-addr']),
+      autolock: flags.autolock,
     })
     try {
       await startDaemon(dataDir, process.argv[1])
@@ -55,5 +58,9 @@ export default class SwarmInit extends BaseCommand {
     this.out(`Swarm initialized: current node (${result.nodeId}) is now a manager.\n\n`)
     this.out(joinInstructions('worker', result.workerToken, result.managerAddr))
     this.out(`To add a manager to this swarm, run 'tsw swarm join-token manager' and follow the instructions.\n`)
+    if (flags.autolock) {
+      const { UnlockKey } = await this.client(flags).get<{ UnlockKey: string }>('/swarm/unlockkey')
+      this.out(unlockInstructions(UnlockKey))
+    }
   }
 }

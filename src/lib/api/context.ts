@@ -35,6 +35,8 @@ export interface ApiContext {
   log?: (msg: string) => void
   /** The swarm's events as this manager saw them (GET /events). */
   events?: ClusterEvents
+  /** Rewrites this manager's KEK file as the swarm's autolock now asks (before an update answers). */
+  syncKekFile?: () => Promise<void>
   /** Stops the manager; with `wipe`, its state is deleted (swarm leave --force). */
   shutdown(wipe: boolean): void
 }

@@ -108,6 +108,17 @@ export function createApiServer(
   return server
 }
 
+/**
+ * Makes `listening` answer as `built` would from now on (its request and upgrade
+ * handlers), without closing the port: a locked manager's server, once unlocked.
+ */
+export function handOver(listening: Server, built: Server): void {
+  for (const event of ['request', 'upgrade'] as const) {
+    listening.removeAllListeners(event)
+    for (const fn of built.listeners(event)) listening.on(event, fn as (...args: unknown[]) => void)
+  }
+}
+
 /** Closes a new connection at once when its address already holds `max`. */
 function capPerAddress(server: Server, max: number): void {
   const open = new Map<string, number>()

@@ -3,7 +3,7 @@
 // host's context. Nothing is written unless the engine answered.
 import { appendFileSync, existsSync, mkdirSync, rmSync } from 'node:fs'
 import { hostname } from 'node:os'
-import { newNode, newSwarm, recordAdminCert, saveCA } from '../cluster/index.js'
+import { applyAutolock, newNode, newSwarm, recordAdminCert, saveCA } from '../cluster/index.js'
 import { newEngineRecord } from '../engine/record.js'
 import {
   readContext, readManagerConfig, dataPaths, replacePair, writeContext, writeFile, writeManagerConfig, writeStoreFiles, type StorePems,
@@ -33,6 +33,8 @@ export interface InitOptions {
   leaseSeconds?: number
   /** Where the manager serves metrics and the cluster page (HOST:PORT). */
   metricsAddr?: string
+  /** Autolock (--autolock): the manager's KEK file is wrapped with an unlock key once it runs. */
+  autolock?: boolean
 }
 
 export interface InitResult {
@@ -72,6 +74,7 @@ export async function initSwarm(opts: InitOptions): Promise<InitResult> {
   if (existsSync(paths.db)) throw new FailedPreconditionError(`${paths.db} exists: remove it or use another --data-dir`)
   const swarm = newSwarm(clusterId, ca.certPem, opts.heartbeatMs)
   swarm.Spec.CAConfig.NodeCertExpiry = opts.certExpiryMs * 1_000_000
+  swarm.Spec.EncryptionConfig.AutoLockManagers = opts.autolock === true
   const storeConfig = opts.store ? writeStoreFiles(paths, opts.store) : undefined
   // The CA key is sealed in the store with this key, which stays in the data dir (and on managers that join).
   writeFile(paths.caKek, SecretBox.newKey() + '\n', true)
@@ -94,6 +97,8 @@ export async function initSwarm(opts: InitOptions): Promise<InitResult> {
     node.ManagerStatus = { Leader: true, Reachability: 'reachable', Addr: `${adv.host}:${port}` }
     await store.create('node', node)
     await recordAdminCert(store, admin.certPem, nodeId)
+    // The manager wraps its KEK file with this key as it starts (kek-file.ts).
+    await applyAutolock(store, opts.autolock === true)
   } finally {
     await store.close()
   }

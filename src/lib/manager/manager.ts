@@ -8,8 +8,10 @@
 import { rmSync } from 'node:fs'
 import type { Server } from 'node:https'
 import { buildApiServer, type ApiContext } from '../api/index.js'
+import { lockedApiServer, type LockedApi } from '../api/locked.js'
+import { handOver } from '../api/server.js'
 import { ClassicSwarm } from '../classic/index.js'
-import { loadCA, sealStoredCAKey } from '../cluster/index.js'
+import { loadCA, sealStoredCAKey, type StoredCA } from '../cluster/index.js'
 import { dataPaths, readManagerConfig, readPair, type ManagerConfig } from '../config/index.js'
 import { EnginePool } from '../engine/pool.js'
 import { Executor } from '../executor/agent.js'
@@ -27,7 +29,9 @@ import { LOOP_INDEXES, LOOP_KINDS } from '../orchestrator/index.js'
 import { leaveAsLastManager } from './leave.js'
 import { EtcdMembership, SoloMembership, type Membership } from './membership.js'
 import { startObservability, type Observability } from './observability.js'
+import { readKekFile, syncKekFile, watchUnlockKey } from './kek-file.js'
 import { openStore } from './open-store.js'
+import { isWrappedKek, SecretBox } from '../pki/index.js'
 import { claimPidfile, releasePidfile } from './pidfile.js'
 import { watchOwnRole, retire } from './retire.js'
 
@@ -64,6 +68,8 @@ export class Manager {
   /** Leadership changes, applied one after the other. */
   private transitions: Promise<void> = Promise.resolve()
   private unwatchRole?: () => void
+  private unwatchKek?: () => void
+  private syncKek?: () => Promise<void>
   private known = ''
   private lookTimer?: NodeJS.Timeout
   private readonly engines = new EnginePool()
@@ -93,6 +99,8 @@ export class Manager {
     const paths = dataPaths(this.opts.dataDir)
     const heartbeatMs = this.opts.heartbeatMs ?? config.HeartbeatMs
     const store = (this.store = await openStore(paths, config.ClusterID, config.Store))
+    const locked = await this.waitForUnlock(store, config)
+    await this.keepKekFile(store, config)
     if (await sealStoredCAKey(store)) this.log('the CA key in the store is sealed with the key-encryption key of the data dir (manager/ca-kek) from now on')
     const ca = await loadCA(store)
     const self = { NodeID: config.NodeID, Addr: `${config.AdvertiseAddr}:${config.AdvertisePort}` }
@@ -119,21 +127,20 @@ export class Manager {
         store, engines: this.engines, clusterId: config.ClusterID, strategy: this.opts.strategy ?? 'spread', log: this.log,
       }),
       log: this.log,
+      syncKekFile: () => this.syncKek?.() ?? Promise.resolve(),
       shutdown: (wipe) => void (wipe ? this.leaveEngines(store, config) : Promise.resolve()).then(() => this.stop()).then(() => {
         if (wipe) for (const p of [paths.manager, paths.tls, paths.context]) rmSync(p, { recursive: true, force: true })
         process.exit(0)
       }),
     }
-    const server = (this.server = buildApiServer(ctx, {
-      ...readPair(paths.serverKey, paths.serverCert), ca: ca.certPem,
-    }))
+    const built = buildApiServer(ctx, { ...readPair(paths.serverKey, paths.serverCert), ca: ca.certPem })
+    // A manager that was locked goes on serving on its port: nothing is refused while it starts.
+    const server = (this.server = locked?.server ?? built)
     // Certificates renewed when due; the TLS context follows the root CA (rotation).
     await (this.certs = new CertRenewer({ store, ctx, server, dataDir: this.opts.dataDir, config, log: this.log })).start()
     const listen = splitHostPort(config.ListenAddr, 'listen address')
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(listen.port, listen.host, () => resolve())
-    })
+    if (locked) handOver(server, built)
+    else await listenOn(server, listen)
     // Every manager answers service names (a read of the store); tasks ask all of them.
     this.names = new NameService(store, this.log)
     this.names.start()
@@ -188,8 +195,39 @@ export class Manager {
     membership.onChange(onLeadership)
     if (membership.isLeader) onLeadership(true)
     await this.transitions
+    locked?.ready()
     const mode = config.Store ? `store etcd ${config.Store.URL}, lease ${leaseSeconds} s` : 'store SQLite'
     this.log(`manager ${config.NodeID} of swarm ${config.ClusterID} listening on ${config.ListenAddr} (heartbeat ${heartbeatMs} ms, ${mode})`)
+  }
+
+  /**
+   * With autolock on and the KEK file wrapped (a restart), serves nothing but unlock
+   * (api/locked.ts) until a caller gives the right key; then the store's secrets open.
+   */
+  private async waitForUnlock(store: Store, config: ManagerConfig): Promise<LockedApi | undefined> {
+    const paths = dataPaths(this.opts.dataDir)
+    const content = readKekFile(paths)
+    if (!content || !isWrappedKek(content)) return undefined
+    const root = await store.get<StoredCA>('ca', 'root')
+    if (!root) throw new FailedPreconditionError('the store holds no CA: was this swarm initialised?')
+    const locked = lockedApiServer(store, config, { ...readPair(paths.serverKey, paths.serverCert), ca: root.CertPem }, content)
+    this.server = locked.server
+    await listenOn(locked.server, splitHostPort(config.ListenAddr, 'listen address'))
+    this.log(`manager ${config.NodeID} is locked (autolock): serving nothing but unlock on ${config.ListenAddr} until "swarm unlock" gives the unlock key`)
+    store.secrets = new SecretBox(await locked.unlocked, config.ClusterID)
+    this.log('unlocked: starting')
+    return locked
+  }
+
+  // The KEK file follows the swarm's autolock (on, off, rotated) from now on, on every manager.
+  private async keepKekFile(store: Store, config: ManagerConfig): Promise<void> {
+    const paths = dataPaths(this.opts.dataDir)
+    let chain = Promise.resolve()
+    const sync = () => (chain = chain.then(() => syncKekFile(store, paths, config.ClusterID))
+        .then((did) => { if (did) this.log(did) }, (err: Error) => this.log(`autolock: the key-encryption key file was not rewritten (${err.message})`)))
+    this.syncKek = sync
+    this.unwatchKek = watchUnlockKey(store, () => void sync())
+    await sync()
   }
 
   /** Stops serving and closes the store; safe to call twice. */
@@ -198,6 +236,7 @@ export class Manager {
       this.term?.stop()
       await this.transitions
       this.unwatchRole?.()
+      this.unwatchKek?.()
       clearInterval(this.lookTimer)
       await this.term?.stopped()
       // Hands the leadership on at once rather than after the lease (a graceful stop).
@@ -236,6 +275,13 @@ export class Manager {
     retire(this.opts.dataDir, others[0]?.Addr)
     process.exit(0)
   }
+}
+
+function listenOn(server: Server, at: { host: string; port: number }): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(at.port, at.host, () => resolve())
+  })
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref())

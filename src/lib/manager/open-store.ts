@@ -1,7 +1,7 @@
 // The store a manager config names: the SQLite file of the data dir, or etcd.
 import type { DataPaths, StoreConfig } from '../config/index.js'
-import { readFileSync } from 'node:fs'
-import { SecretBox } from '../pki/index.js'
+import { isWrappedKek, SecretBox } from '../pki/index.js'
+import { readKekFile } from './kek-file.js'
 import { EtcdStore, SqliteStore, type Store } from '../store/index.js'
 
 /** The deadline of one etcd call: past it, the call goes to another member. */
@@ -9,25 +9,16 @@ const ETCD_TIMEOUT_MS = 2000
 
 /**
  * Opens the cluster's store, sealing its secrets with the data dir's key-encryption
- * key when there is one. Throws UnavailableError when etcd cannot be reached.
+ * key when there is one in clear (a locked one is set once unlocked, manager.ts).
+ * Throws UnavailableError when etcd cannot be reached.
  */
 export async function openStore(paths: DataPaths, clusterId: string, config?: StoreConfig): Promise<Store> {
   const store: Store = config
     ? await EtcdStore.open({ endpoints: config.URL, clusterId, tls: etcdTls(config), timeoutMs: ETCD_TIMEOUT_MS })
     : new SqliteStore(paths.db)
-  const kek = readKek(paths)
-  if (kek) store.secrets = new SecretBox(kek, clusterId)
+  const kek = readKekFile(paths)
+  if (kek && !isWrappedKek(kek)) store.secrets = new SecretBox(kek, clusterId)
   return store
-}
-
-/** The data dir's key-encryption key (base64), or undefined when it has none (a swarm made before sealing). */
-export function readKek(paths: DataPaths): string | undefined {
-  try {
-    return readFileSync(paths.caKek, 'utf8').trim()
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw err
-  }
 }
 
 /** The TLS files of an etcd store config, as EtcdStore takes them. */

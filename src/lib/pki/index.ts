@@ -18,3 +18,4 @@ export { checkSigningCA, crossSignCA, reissueCertificate, type ReissueOptions } 
 export { certValidity, renewalReason, renewalTime, signedBy, RENEW_WHEN_LEFT } from './validity.js'
 export { isSealed, openSecret, SecretBox } from './seal.js'
 export { ADMIN_OU, MANAGER_OU, WORKER_OU, roleOU } from './roles.js'
+export { INVALID_UNLOCK_KEY, isWrappedKek, newUnlockKey, parseUnlockKey, unwrapKek, wrapKek } from './unlock-key.js'

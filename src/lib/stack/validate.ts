@@ -10,8 +10,26 @@ let compiled: ReturnType<Ajv['compile']> | undefined
 /** Throws InvalidArgumentError (prefixed with `file`) when `config` breaks the compose schema. */
 export function validateCompose(config: unknown, file: string): void {
   compiled ??= new Ajv({ allErrors: true, strict: false }).compile(COMPOSE_SCHEMA)
-  if (compiled(config)) return
-  throw new InvalidArgumentError(`${file}: ${describeSchemaError(compiled.errors ?? [])}`)
+  if (!compiled(config)) throw new InvalidArgumentError(`${file}: ${describeSchemaError(compiled.errors ?? [])}`)
+  const refused = swarmRefused(config)
+  if (refused) throw new InvalidArgumentError(`${file}: ${refused}`)
+}
+
+/**
+ * What docker 28's stack loader (compose schema 3.x) refuses although the Compose
+ * Specification allows it: secrets and configs from `environment:` or inline `content:`.
+ */
+function swarmRefused(config: unknown): string | undefined {
+  for (const section of ['secrets', 'configs'] as const) {
+    const objects = (config as Record<string, unknown> | null)?.[section]
+    if (!objects || typeof objects !== 'object') continue
+    for (const [name, def] of Object.entries(objects as Record<string, unknown>)) {
+      for (const key of ['environment', 'content']) {
+        if (def && typeof def === 'object' && key in def) return `${section}.${name} Additional property ${key} is not allowed`
+      }
+    }
+  }
+  return undefined
 }
 
 /** "services.web.ports.0" for "/services/web/ports/0"; "(root)" for the top. */

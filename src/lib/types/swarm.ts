@@ -74,4 +74,5 @@ export interface SystemInfo {
 export interface SwarmUpdateFlags {
   rotateWorkerToken?: boolean
   rotateManagerToken?: boolean
+  rotateManagerUnlockKey?: boolean
 }

@@ -103,13 +103,14 @@ describe('converting a stack', () => {
   it('secrets and configs: file ones created as STACK_x, external ones referenced, defaults of docker (target = key, 0/0, 0444)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tsw-stack-unit-'))
     writeFileSync(join(dir, 'nginx.conf'), 'events {}\n')
+    writeFileSync(join(dir, 'db_pass.txt'), 'hunter2')
     const q = planText(`services:
   web:
     image: x
     secrets: [db_pass, {source: api_key, target: api, uid: "100", mode: 0400}]
     configs: [{source: nginx, target: /etc/nginx/nginx.conf}]
 secrets:
-  db_pass: {environment: DB_PASS}
+  db_pass: {file: ./db_pass.txt}
   api_key: {external: true}
 configs:
   nginx: {file: ./nginx.conf}
@@ -123,6 +124,11 @@ configs:
       { File: { Name: 'db_pass', UID: '0', GID: '0', Mode: 0o444 }, SecretID: '', SecretName: 'vote_db_pass' },
     ])
     expect(c.Configs).toEqual([{ File: { Name: '/etc/nginx/nginx.conf', UID: '0', GID: '0', Mode: 0o444 }, ConfigID: '', ConfigName: 'vote_nginx' }])
+  })
+
+  it('refuses secrets and configs from environment: or content:, as docker 28\'s stack loader (schema 3.x) does', () => {
+    expect(planError('services:\n  web:\n    image: x\nsecrets:\n  api_key:\n    environment: DB_PASS\n')).toBe('docker-compose.yml: secrets.api_key Additional property environment is not allowed')
+    expect(planError('services:\n  web:\n    image: x\nconfigs:\n  c:\n    content: hi\n')).toBe('docker-compose.yml: configs.c Additional property content is not allowed')
   })
 
   it('refuses what cannot be deployed, naming the service and the key', () => {

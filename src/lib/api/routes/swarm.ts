@@ -1,7 +1,7 @@
 // /swarm…: the cluster object, token rotation, and the init/join/leave calls a
 // docker client may send to a manager that is already in a swarm.
-import { getSwarm, parseVersion, updateSwarm } from '../../cluster/index.js'
-import { UnavailableError } from '../../errors/index.js'
+import { applyAutolock, getSwarm, getUnlockKey, parseVersion, updateSwarm } from '../../cluster/index.js'
+import { ConflictError, UnavailableError } from '../../errors/index.js'
 import type { Swarm } from '../../types/index.js'
 import type { ApiContext } from '../context.js'
 import type { Router } from '../router.js'
@@ -19,10 +19,17 @@ export function swarmRoutes(router: Router, ctx: ApiContext): void {
     // A root CA rotation (CAConfig.ForceRotate, SigningCACert) is in force before this answers.
     const rotated = await updateSwarm(ctx.store, version, spec, { worker: flag('rotateWorkerToken'), manager: flag('rotateManagerToken') })
     if (rotated) await ctx.certs?.refresh()
+    // Autolock (swarmkit's UnlockKeys): a key while AutoLockManagers is on, a new one on rotateManagerUnlockKey.
+    const autolock = (await getSwarm(ctx.store)).Spec.EncryptionConfig?.AutoLockManagers === true
+    if (await applyAutolock(ctx.store, autolock, flag('rotateManagerUnlockKey'))) await ctx.syncKekFile?.()
     return {}
   })
 
-  router.add('GET', '/swarm/unlockkey', () => ({ body: { UnlockKey: '' } }))
+  router.add('GET', '/swarm/unlockkey', async () => ({ body: { UnlockKey: (await getUnlockKey(ctx.store)) ?? '' } }))
+  // A manager that serves this route is unlocked (a locked one answers from api/locked.ts).
+  router.add('POST', '/swarm/unlock', () => {
+    throw new ConflictError('swarm is not locked')
+  })
 
   router.add('POST', '/swarm/init', () => {
     throw new UnavailableError(ALREADY)

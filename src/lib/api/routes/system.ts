@@ -64,7 +64,8 @@ export function systemRoutes(router: Router, ctx: ApiContext): void {
   })
 }
 
-function version() {
+/** GET /version's answer (a locked manager gives it too). */
+export function version() {
   const a = arch() === 'x64' ? 'amd64' : arch()
   return {
     Platform: { Name: 'tsw' },
