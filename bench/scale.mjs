@@ -54,10 +54,10 @@ const engineUrl = (i) => `tcp://127.${BASE}.${Math.floor(i / 250)}.${(i % 250) +
 // --- the tsw CLI and the manager's API ----------------------------------------
 const dataDir = mkdtempSync(join(tmpdir(), 'tsw-scale-'))
 const env = { ...process.env, TSW_DATA_DIR: dataDir, TSW_INSECURE_OK: '1', TSW_HOST: `${MANAGER_ADDR}:${PORT}` }
-function tsw(args, { quiet = false } = {}) {
+function tsw(args, { quiet = false, env: more = {} } = {}) {
   const start = process.hrtime.bigint()
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [TSW_BIN, ...args], { env, maxBuffer: 512 << 20 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [TSW_BIN, ...args], { env: { ...env, ...more }, maxBuffer: 512 << 20 }, (err, stdout, stderr) => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6
       if (err) { if (!quiet) log(`tsw ${args.slice(0, 3).join(' ')} failed: ${stderr.trim().split('\n').slice(-2).join(' | ')}`); reject(Object.assign(err, { ms, stderr })) } else resolve({ stdout, ms })
     })
@@ -167,7 +167,9 @@ async function main() {
   await hollowReady
   log(`${NODES} hollow engines listen on 127.${BASE}.x.y:2375`)
   const storeArgs = STORE === 'sqlite' ? [] : ['--store', STORE]
-  await tsw(['swarm', 'init', '--advertise-addr', MANAGER_ADDR, '--listen-addr', `${MANAGER_ADDR}:${PORT}`, '--engine', engineUrl(0), '--dispatcher-heartbeat', HEARTBEAT, ...storeArgs])
+  // MANAGER_CPU_PROF=dir: the manager (started by init, inheriting its environment) writes a V8 CPU profile there when stopped.
+  const profEnv = process.env.MANAGER_CPU_PROF ? { NODE_OPTIONS: `--require ${join(here, 'cpu-prof.cjs')}` } : {}
+  await tsw(['swarm', 'init', '--advertise-addr', MANAGER_ADDR, '--listen-addr', `${MANAGER_ADDR}:${PORT}`, '--engine', engineUrl(0), '--dispatcher-heartbeat', HEARTBEAT, ...storeArgs], { env: profEnv })
   managerPid = Number(readFileSync(join(dataDir, 'manager', 'manager.pid'), 'utf8').trim())
   const sampler = setInterval(sampleManager, 500)
   sampleManager()
@@ -284,6 +286,11 @@ function printResults() {
 async function cleanup() {
   const logFile = join(dataDir, 'manager', 'manager.log')
   if (existsSync(logFile) && process.env.SCALE_LOG) copyFileSync(logFile, process.env.SCALE_LOG)
+  if (process.env.MANAGER_CPU_PROF && managerPid) {
+    // SIGTERM: the manager stops and exits, writing its profile (SIGKILL would lose it).
+    try { process.kill(managerPid, 'SIGTERM') } catch { /* gone */ }
+    for (let i = 0; i < 120; i++) { try { process.kill(managerPid, 0) } catch { break } await sleep(250) }
+  }
   try { await tsw(['swarm', 'leave', '--force'], { quiet: true }) } catch { /* the manager may be gone */ }
   if (managerPid) try { process.kill(managerPid, 'SIGKILL') } catch { /* gone */ }
   hollow.kill('SIGTERM')

@@ -4,6 +4,9 @@ import { engineRefFromFlags } from '../../lib/cli/engine-flags.js'
 import { plainEngineWarning } from '../../lib/cli/insecure.js'
 import { eachArg } from '../../lib/cli/errors.js'
 
+/** Engines added at once: each add waits on its engine's answers, not on the manager. */
+const ADD_CONCURRENCY = 8
+
 export default class NodeAdd extends BaseCommand {
   static override summary = 'Add engines to the swarm by their address (no join on their hosts)'
   static override description = 'As classic swarm\'s static discovery: the manager reaches each engine itself and adds it as a worker node. Prints each new node\'s ID.'
@@ -27,6 +30,6 @@ export default class NodeAdd extends BaseCommand {
       if (warning) process.stderr.write(warning + '\n')
       const res = await client.post<{ ID: string }>('/tsw/nodes', { body: { Engine: engine, AdvertiseAddr: flags['advertise-addr'] } })
       return res.ID
-    }, (s) => this.out(s))
+    }, (s) => this.out(s), ADD_CONCURRENCY)
   }
 }

@@ -44,16 +44,28 @@ export async function gatherArgs<T>(args: string[], fn: (arg: string) => Promise
   return { found, errors, rethrow: () => { if (errors.length) throw new MultiError(errors) } }
 }
 
-/** Runs `fn` for every argument, printing what it returns; failures are reported together at the end, as docker does. */
-export async function eachArg(args: string[], fn: (arg: string) => Promise<string | undefined>, out: (s: string) => void): Promise<void> {
+/**
+ * Runs `fn` for every argument, printing what it returns; failures are reported together at the end, as docker does.
+ * With `concurrency` > 1, that many run at once; lines still come in the arguments' order, each once all before it are done.
+ */
+export async function eachArg(args: string[], fn: (arg: string) => Promise<string | undefined>, out: (s: string) => void, concurrency = 1): Promise<void> {
   const errors: string[] = []
-  for (const arg of args) {
+  const settle = async (arg: string) => {
     try {
-      const line = await fn(arg)
-      if (line !== undefined) out(line + '\n')
+      return { line: await fn(arg) }
     } catch (err) {
-      errors.push(describeError(err))
+      return { error: describeError(err) }
     }
   }
+  const report = ({ line, error }: { line?: string; error?: string }) => {
+    if (error !== undefined) errors.push(error)
+    else if (line !== undefined) out(line + '\n')
+  }
+  const pending: Array<Promise<{ line?: string; error?: string }>> = []
+  for (const arg of args) {
+    pending.push(settle(arg))
+    if (pending.length >= concurrency) report(await pending.shift()!)
+  }
+  for (const p of pending) report(await p)
   if (errors.length) throw new MultiError(errors)
 }

@@ -6,12 +6,13 @@ import { ConflictError, FailedPreconditionError, InvalidArgumentError, Unavailab
 import { newId } from '../identity/index.js'
 import { issueCertificate, parseJoinToken, type CertAndKey } from '../pki/index.js'
 import type { Store } from '../store/index.js'
-import type { EngineInfo, EngineRef, Node, NodeRole } from '../types/index.js'
+import type { EngineInfo, EngineRef, Node, NodeRole, Swarm } from '../types/index.js'
 import { certExpiryMs, recordNodeCert } from './ca-rotation.js'
 import { roleOU } from '../pki/roles.js'
 import { newNode } from './node-record.js'
 import { newEngineRecord, type StoredEngine } from '../engine/record.js'
 import { getSwarm } from './swarm.js'
+import type { EngineIndex } from './engine-index.js'
 
 export interface JoinRequest {
   Token: string
@@ -55,6 +56,8 @@ export interface JoinDeps {
   managerSetup?: () => ManagerSetup | undefined
   /** Removes what other swarms left on the engine before it joins; says what (network/teardown.ts). */
   takeOver?: (ref: EngineRef) => Promise<string[]>
+  /** The nodes' engines by address and identity (one per store); without it a join lists every engine and node. */
+  index?: EngineIndex
 }
 
 /** Checks a join request and adds its node. Nothing is stored unless every check passes. */
@@ -66,6 +69,11 @@ export async function joinNode(deps: JoinDeps, req: JoinRequest): Promise<JoinRe
   const swarm = await getSwarm(deps.store)
   const role = roleOfToken(req.Token, swarm.JoinTokens)
   const setup = role === 'manager' ? deps.managerSetup?.() : undefined
+  return once(deps, req.Engine.URL, () => joinChecked(deps, req, swarm, role, setup))
+}
+
+// The join of an engine whose token was good, from its checks on.
+async function joinChecked(deps: JoinDeps, req: JoinRequest, swarm: Swarm, role: NodeRole, setup: ManagerSetup | undefined): Promise<JoinResponse> {
   const info = await checkNewEngine(deps, req.Engine)
   const notes = (await deps.takeOver?.(req.Engine)) ?? []
   const id = newId()
@@ -88,29 +96,41 @@ export async function joinNode(deps: JoinDeps, req: JoinRequest): Promise<JoinRe
  * Adds an engine as a worker node without a join (classic swarm's static
  * discovery: `tsw node add`, `tsw manager --engines-file`). Returns its node.
  */
-export async function addEngineNode(deps: Pick<JoinDeps, 'store' | 'probe' | 'takeOver'>, engine: EngineRef, advertiseAddr?: string): Promise<Node> {
+export async function addEngineNode(deps: Pick<JoinDeps, 'store' | 'probe' | 'takeOver' | 'index'>, engine: EngineRef, advertiseAddr?: string): Promise<Node> {
   if (!engine?.URL) throw new InvalidArgumentError('an engine address is required, e.g. tcp://10.0.0.12:2375')
   checkAdvertiseAddr(advertiseAddr)
-  const info = await checkNewEngine(deps, engine)
-  await deps.takeOver?.(engine)
-  return storeEngineNode(deps.store, newId(), engine, info, 'worker', advertiseAddr)
+  return once(deps, engine.URL, async () => {
+    const info = await checkNewEngine(deps, engine)
+    await deps.takeOver?.(engine)
+    return storeEngineNode(deps.store, newId(), engine, info, 'worker', advertiseAddr)
+  })
+}
+
+// One join of an engine URL at a time (when there is an index): the second is then refused as a duplicate.
+function once<T>(deps: Pick<JoinDeps, 'index'>, url: string, fn: () => Promise<T>): Promise<T> {
+  return deps.index ? deps.index.exclusive(url, fn) : fn()
 }
 
 // The engine answers and is not a node of this swarm yet; returns what it says of itself.
-async function checkNewEngine(deps: Pick<JoinDeps, 'store' | 'probe'>, engine: EngineRef): Promise<EngineInfo> {
+async function checkNewEngine(deps: Pick<JoinDeps, 'store' | 'probe' | 'index'>, engine: EngineRef): Promise<EngineInfo> {
   let info: EngineInfo
   try {
     info = await deps.probe(engine)
   } catch (err) {
     throw new UnavailableError(`the manager cannot reach the engine ${engine.URL}: ${(err as Error).message}. Check the address and that the engine listens there, reachable from the manager`)
   }
-  const engines = await deps.store.list<StoredEngine>('engine')
-  const nodes = await deps.store.list<Node>('node')
-  const same = engines.find((e) => !e.Left && (e.Ref.URL === engine.URL ||
-    // Engines cloned from one image can share an ID (key.json): the hostname must match too.
-    (e.EngineID === info.ID && nodes.find((n) => n.ID === e.ID)?.Description.Hostname === info.Hostname)))
-  if (same) throw new ConflictError(`This node is already part of a swarm: engine ${engine.URL} (${info.Hostname}) is node ${same.ID}. Use "tsw swarm leave" to leave this swarm and join another one.`)
+  const same = deps.index ? await deps.index.find(engine.URL, info.ID, info.Hostname) : await findByListing(deps.store, engine.URL, info)
+  if (same) throw new ConflictError(`This node is already part of a swarm: engine ${engine.URL} (${info.Hostname}) is node ${same}. Use "tsw swarm leave" to leave this swarm and join another one.`)
   return info
+}
+
+// The node whose engine is at url or is this engine, by listing every engine and node (no index at hand).
+async function findByListing(store: Store, url: string, info: EngineInfo): Promise<string | undefined> {
+  const engines = await store.list<StoredEngine>('engine')
+  const nodes = await store.list<Node>('node')
+  return engines.find((e) => !e.Left && (e.Ref.URL === url ||
+    // Engines cloned from one image can share an ID (key.json): the hostname must match too.
+    (e.EngineID === info.ID && nodes.find((n) => n.ID === e.ID)?.Description.Hostname === info.Hostname)))?.ID
 }
 
 /** Records a new node and its engine; a manager that will run gets its API address (`managerAddr`). */

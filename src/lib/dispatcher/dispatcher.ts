@@ -1,10 +1,14 @@
 // Node health: every heartbeat period the dispatcher pings each node's engine.
 // Two missed beats in a row turn the node down; an answer turns it ready again
 // (its Description is read afresh, the engine may have been upgraded).
+// A beat reads nothing from the store: engines and node states come from the
+// leader's StoreCache (memory, kept by the store's watch), and the store is
+// written only when a node's state changes.
 import { describeEngine, type StoredEngine } from '../engine/record.js'
 import { pingEngine, probeEngine } from '../engine/index.js'
 import { UnavailableError } from '../errors/index.js'
 import { modify, type Store } from '../store/index.js'
+import type { StoreCache } from '../store/cache.js'
 import type { Node } from '../types/index.js'
 import type { EnginePool } from '../engine/pool.js'
 import { runPaced } from '../engine/pacing.js'
@@ -21,6 +25,8 @@ export interface DispatcherOptions {
   engines: EnginePool
   periodMs: number
   log: (msg: string) => void
+  /** Where engines and nodes are read from (it must hold kinds 'engine' and 'node'); the store itself without one. */
+  cache?: StoreCache
 }
 
 export class Dispatcher {
@@ -31,11 +37,15 @@ export class Dispatcher {
   private stallLoggedAt = 0
   private timer?: NodeJS.Timeout
   private stopped = false
+  private holdsCache = false
 
   constructor(private readonly opts: DispatcherOptions) {}
 
   /** Starts beating: one round now, then one every period, each spread over the period (pacing.ts). */
   start(): void {
+    if (this.stopped || this.holdsCache) return
+    this.holdsCache = true
+    this.opts.cache?.start()
     this.stalls.start()
     const round = () => {
       if (this.stopped) return
@@ -46,6 +56,8 @@ export class Dispatcher {
   }
 
   stop(): void {
+    if (this.holdsCache) this.opts.cache?.stop()
+    this.holdsCache = false
     this.stopped = true
     clearTimeout(this.timer)
     this.stalls.stop()
@@ -56,7 +68,7 @@ export class Dispatcher {
    * node's own phase within `spreadMs` (0: all now), at most MAX_BEATS at once.
    */
   async round(spreadMs = 0): Promise<void> {
-    const engines = await this.opts.store.list<StoredEngine>('engine')
+    const engines = await this.reader().list<StoredEngine>('engine')
     const due = engines.filter((e) => !e.Left && !this.inFlight.has(e.ID) && !this.queued.has(e.ID))
     // Queued now, so that the next round does not queue them again while they wait their turn;
     // suspect() still beats a queued node at once (it is not in flight).
@@ -83,17 +95,22 @@ export class Dispatcher {
     if (this.stopped) return
     void (async () => {
       for (let i = 0; i < 10 && !this.stopped; i++) {
-        const engine = await this.opts.store.get<StoredEngine>('engine', nodeId)
+        const engine = await this.reader().get<StoredEngine>('engine', nodeId)
         if (!engine || engine.Left) return
         if (!this.inFlight.has(nodeId)) {
           this.inFlight.add(nodeId)
           if (await this.beat(engine)) return
-          const node = await this.opts.store.get<Node>('node', nodeId)
+          const node = await this.reader().get<Node>('node', nodeId)
           if (!node || node.Status.State === 'down') return
         }
         await new Promise((r) => setTimeout(r, 300))
       }
     })().catch((err: Error) => this.opts.log(`dispatcher: ${err.message}`))
+  }
+
+  // What engines and nodes are read from: the cache (shared objects: not mutated here), else the store.
+  private reader(): Pick<Store, 'get' | 'list'> {
+    return this.opts.cache ?? this.opts.store
   }
 
   // One heartbeat, of a node the caller marked in flight (cleared here): true when the engine answered.
@@ -103,7 +120,7 @@ export class Dispatcher {
     const hb = this.beats.get(engine.ID) ?? new Heartbeat()
     this.beats.set(engine.ID, hb)
     try {
-      const node = await store.get<Node>('node', engine.ID)
+      const node = await this.reader().get<Node>('node', engine.ID)
       if (!node) return false
       const askedAt = Date.now()
       try {

@@ -6,6 +6,7 @@ import { InvalidArgumentError } from '../errors/index.js'
 import type { EngineRef } from '../types/index.js'
 import { parseEngineUrl, type EngineAddress } from './address.js'
 import { SshAgent, SshTunnel } from './ssh.js'
+import { engineAgents } from './agents.js'
 
 /** A dockerode client for one engine. */
 export interface EngineConnection {
@@ -65,7 +66,8 @@ export async function connectEngine(ref: EngineRef, opts: ConnectOptions = {}): 
         ca: tls?.CA || undefined,
         cert: tls?.Cert || undefined,
         key: tls?.Key || undefined,
-      })
+        agent: tls ? engineAgents.https : engineAgents.http,
+      } as Dockerode.DockerOptions)
       return { address, docker, close() {} }
     }
 

@@ -27,6 +27,8 @@ export interface EngineRequest {
   body?: Buffer | string
   /** Asks for a hijacked connection (Connection: Upgrade, Upgrade: tcp), as docker attach and exec do. */
   upgrade?: boolean
+  /** The agent that keeps connections (tcp engines only; an SSH engine's is its tunnel's). */
+  agent?: http.Agent
 }
 
 /** The engine's answer: a response whose body is still to be read, or a hijacked connection after its 101. */
@@ -58,7 +60,8 @@ export function requestEngine(conn: EngineConnection, ereq: EngineRequest, timeo
       clearTimeout(timer)
       fn()
     }
-    const req = send({ ...options, method: ereq.method, path: ereq.path, headers, signal })
+    const agent = ereq.agent && !options.agent && !options.socketPath ? { agent: ereq.agent } : {}
+    const req = send({ ...options, ...agent, method: ereq.method, path: ereq.path, headers, signal })
     const timer = setTimeout(() => {
       settle(() => reject(new UnavailableError(`engine ${url}: no answer to ${ereq.method} ${ereq.path} within ${timeoutMs} ms`)))
       req.destroy()

@@ -4,9 +4,11 @@
 import type { EngineInfo, GenericResource } from '../types/index.js'
 import { withDeadline } from './call.js'
 import type { EngineConnection } from './connect.js'
+import { keepAlivePing } from './keepalive-ping.js'
 
-/** Resolves when the engine answers /_ping within timeoutMs; else UnavailableError. */
+/** Resolves when the engine answers /_ping within timeoutMs; else UnavailableError. tcp:// engines on a kept-alive connection. */
 export async function pingEngine(conn: EngineConnection, timeoutMs: number): Promise<void> {
+  if (conn.address.kind === 'tcp') return keepAlivePing(conn, timeoutMs)
   await withDeadline(conn, timeoutMs, (signal) => call(conn, 'ping', signal))
 }
 

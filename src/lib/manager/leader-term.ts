@@ -45,9 +45,9 @@ export class LeaderTerm {
   /** Starts the loops. (Who leads is read from the election, not written on the nodes: manager-status.ts.) */
   async start(): Promise<void> {
     const { store, engines, config, log } = this.opts
-    const dispatcher = (this.dispatcher = new Dispatcher({ store, engines, periodMs: this.opts.heartbeatMs, log }))
-    // One copy of services, tasks, nodes and networks, kept by the store's watch, read by the loops.
-    const cache = this.opts.cache ?? new StoreCache({ store, kinds: [...LOOP_KINDS], indexes: [...LOOP_INDEXES], log })
+    // One copy of services, tasks, nodes, networks and engines, kept by the store's watch, read by the loops and heartbeats.
+    const cache = this.opts.cache ?? new StoreCache({ store, kinds: [...LOOP_KINDS, 'engine'], indexes: [...LOOP_INDEXES], log })
+    const dispatcher = (this.dispatcher = new Dispatcher({ store, engines, periodMs: this.opts.heartbeatMs, log, cache }))
     const netAgent = new NetAgent({ store, cache, engines, clusterId: config.ClusterID, workDir: this.opts.workDir, log })
     const executor = (this.executor = new Executor({
       store, engines, clusterId: config.ClusterID, log,

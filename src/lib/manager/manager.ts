@@ -108,7 +108,7 @@ export class Manager {
     // The executor the routes use (images, logs); the loop's own comes with each term.
     const tools = new Executor({ store, engines: this.engines, clusterId: config.ClusterID, log: this.log })
     // One copy of services, tasks, nodes and networks kept by the store's watch: the API's lists and the loops of each term read it.
-    const cache = (this.cache = new StoreCache({ store, kinds: [...LOOP_KINDS], indexes: [...LOOP_INDEXES], log: this.log }))
+    const cache = (this.cache = new StoreCache({ store, kinds: [...LOOP_KINDS, 'engine'], indexes: [...LOOP_INDEXES], log: this.log }))
     cache.start()
     // Every manager derives the swarm's events from its own store watch (GET /events).
     const events = (this.events = new ClusterEvents(store))

@@ -1,6 +1,6 @@
 // The join handshake (open: the joiner has no certificate yet) and a worker's
 // own leave (authenticated with its node certificate).
-import { addEngineNode, joinNode, JoinLimiter, JoinTokenError, setupPromotedManager, type JoinDeps, type JoinRequest } from '../../cluster/index.js'
+import { addEngineNode, EngineIndex, joinNode, JoinLimiter, JoinTokenError, setupPromotedManager, type JoinDeps, type JoinRequest } from '../../cluster/index.js'
 import { modify } from '../../store/index.js'
 import { readStorePems } from '../../config/index.js'
 import type { StoredEngine } from '../../engine/record.js'
@@ -22,8 +22,10 @@ export function joinRoutes(router: Router, ctx: ApiContext): void {
     for (const n of notes) logOf(ctx)(`join: ${n}`)
     return notes
   }
+  // Refusing a duplicate costs two lookups, not a listing of every node.
+  const index = new EngineIndex(ctx.store)
   const deps = (): JoinDeps => ({
-    store: ctx.store, ca: ctx.ca, probe: (ref) => ctx.engines.probe(ref, PROBE_TIMEOUT_MS), takeOver,
+    store: ctx.store, ca: ctx.ca, probe: (ref) => ctx.engines.probe(ref, PROBE_TIMEOUT_MS), takeOver, index,
     // A swarm on etcd runs a manager on every manager host; on SQLite there is one.
     managerSetup: () => ctx.config.Store && {
       Store: readStorePems(ctx.config.Store), HeartbeatMs: ctx.config.HeartbeatMs, LeaseSeconds: ctx.config.LeaseSeconds,
@@ -51,7 +53,7 @@ export function joinRoutes(router: Router, ctx: ApiContext): void {
   // Classic swarm's static discovery: an engine added by its address, no join on its host.
   router.add('POST', '/tsw/nodes', async (req) => {
     const body = req.body as { Engine: import('../../types/index.js').EngineRef; AdvertiseAddr?: string }
-    const node = await addEngineNode({ store: ctx.store, probe: (ref) => ctx.engines.probe(ref, PROBE_TIMEOUT_MS), takeOver }, body?.Engine, body?.AdvertiseAddr)
+    const node = await addEngineNode({ store: ctx.store, probe: (ref) => ctx.engines.probe(ref, PROBE_TIMEOUT_MS), takeOver, index }, body?.Engine, body?.AdvertiseAddr)
     return { status: 201, body: { ID: node.ID } }
   })
 
