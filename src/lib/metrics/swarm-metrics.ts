@@ -114,9 +114,10 @@ export class SwarmMetrics {
   private timeStore(read: Histogram, write: Histogram): void {
     const store = this.opts.store as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>
     // Not createAll: SQLite's create() goes through it, and would count twice.
-    const writes = ['create', 'update', 'updateAll', 'delete'].map((m) => [m, write] as const)
+    const writes = ['create', 'update', 'updateAll', 'delete', 'modifyInPlace'].map((m) => [m, write] as const)
     for (const [method, histogram] of [['get', read], ['list', read], ...writes] as const) {
       const original = store[method]
+      if (typeof original !== 'function') continue // modifyInPlace: SQLite's only
       const timed = function (this: unknown, ...args: unknown[]) {
         const start = process.hrtime.bigint()
         // updateAll takes [{ kind, obj }, ...]: labelled with the first object's kind.

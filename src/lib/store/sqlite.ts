@@ -110,6 +110,22 @@ export class SqliteStore implements Store {
     })
   }
 
+  // Inside the group's transaction: two modifies of one object in one group both apply, in
+  // order, where read-then-compare-and-set would fail the second (and could starve it).
+  async modifyInPlace<T extends StoredObject>(kind: Kind, id: string, change: (obj: T) => T | void): Promise<T | undefined> {
+    return this.write(() => {
+      const row = this.sql('SELECT data FROM objects WHERE kind = ? AND id = ?').get(kind, id) as
+        | { data: string } | undefined
+      if (!row) return { value: undefined, events: [] }
+      const copy = JSON.parse(row.data) as T
+      const createdAt = copy.CreatedAt
+      const next = change(copy) ?? copy
+      const out = { ...next, ID: id, Version: { Index: this.nextIndex() }, CreatedAt: createdAt, UpdatedAt: new Date().toISOString() } as T
+      this.sql('UPDATE objects SET data = ? WHERE kind = ? AND id = ?').run(JSON.stringify(out), kind, id)
+      return { value: out, events: [{ kind, action: 'update', id, object: out }] }
+    })
+  }
+
   async updateAll(objects: Array<{ kind: Kind; obj: StoredObject; expected: number }>): Promise<StoredObject[]> {
     const copies = objects.map(({ kind, obj, expected }) => ({ kind, obj: structuredClone(obj), expected }))
     return this.write(() => this.doUpdateAll(copies))

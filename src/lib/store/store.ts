@@ -54,6 +54,12 @@ export interface Store {
    * Absent: watchers hear of a change before its write returns (SQLite).
    */
   sync?(): Promise<void>
+  /**
+   * Reads, changes and writes one object in one step, where the backend can
+   * (SQLite: inside its write transaction, so no other write comes between and
+   * nothing is retried). Absent: modify() reads, then compare-and-sets, retrying.
+   */
+  modifyInPlace?<T extends StoredObject>(kind: Kind, id: string, change: (obj: T) => T | void): Promise<T | undefined>
   /** Calls `fn` after every committed change; returns the unsubscribe function. */
   watch(fn: (event: StoreEvent) => void): () => void
   /** Releases the backend. */
@@ -68,6 +74,7 @@ export interface Store {
 export async function modify<T extends StoredObject>(
   store: Store, kind: Kind, id: string, change: (obj: T) => T | void,
 ): Promise<T | undefined> {
+  if (store.modifyInPlace) return store.modifyInPlace(kind, id, change)
   for (let attempt = 0; ; attempt++) {
     const current = await store.get<T>(kind, id)
     if (!current) return undefined

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ConflictError, OutOfSequenceError } from '../../../src/lib/errors/index.js'
-import { SqliteStore, type StoreEvent } from '../../../src/lib/store/index.js'
+import { modify, SqliteStore, type StoreEvent } from '../../../src/lib/store/index.js'
 import type { StoredObject } from '../../../src/lib/types/index.js'
 
 const obj = (id: string, extra: Record<string, unknown> = {}): StoredObject =>
@@ -68,5 +68,27 @@ describe('SqliteStore group commit', () => {
     await store.create('service', obj('s3'))
     expect(store.commitCount - before).toBe(2)
     expect((await other.list('service')).map((s) => s.ID)).toEqual(['s1', 's2', 's3'])
+  })
+
+  it('modify() of one object by many writers in one turn applies every change, in order, in one commit', async () => {
+    const store = open('m.db')
+    await store.create('swarm', obj('counter', { n: 0, seen: [] }))
+    const before = store.commitCount
+    type Counter = StoredObject & { n: number; seen: number[] }
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) =>
+      modify<Counter>(store, 'swarm', 'counter', (c) => { c.n++; c.seen.push(i) })))
+    expect(store.commitCount - before).toBe(1)
+    expect(results.map((r) => r!.n)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1))
+    const now = (await store.get<Counter>('swarm', 'counter'))!
+    expect(now.n).toBe(40)
+    expect(now.seen).toEqual(Array.from({ length: 40 }, (_, i) => i))
+    expect(await modify<Counter>(store, 'swarm', 'none', (c) => { c.n++ })).toBeUndefined()
+    // A change that throws fails alone, and writes nothing.
+    const [bad, good] = await Promise.allSettled([
+      modify<Counter>(store, 'swarm', 'counter', () => { throw new Error('refused') }),
+      modify<Counter>(store, 'swarm', 'counter', (c) => { c.n++ }),
+    ])
+    expect(bad.status).toBe('rejected')
+    expect(good.status === 'fulfilled' && good.value!.n).toBe(41)
   })
 })
