@@ -10,8 +10,28 @@ function lab(...args: string[]): void {
   execFileSync('bash', [LAB, ...args], { stdio: ['ignore', 'ignore', 'inherit'] })
 }
 
+// Containers a swarm of an earlier run left on a kept lab (a run killed midway): joins would
+// find "pieces of another swarm" there, so such a lab is started afresh.
+function leftovers(): boolean {
+  for (const i of [1, 2, 3]) {
+    for (const label of ['io.tsw.cluster.id', 'io.tsw.classic.cluster']) {
+      try {
+        const ids = execFileSync('docker', ['-H', `tcp://10.213.0.${10 + i}:2375`, 'ps', '-aq', '--filter', `label=${label}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+        if (ids.trim()) return true
+      } catch {
+        return false // no engine there: the lab is not up
+      }
+    }
+  }
+  return false
+}
+
 export function setup(): void {
   if (process.env.TSW_NO_LAB === '1') return
+  if (leftovers()) {
+    process.stderr.write('lab: containers of an earlier run left on the engines: starting the lab afresh\n')
+    lab('down')
+  }
   lab('up', '3')
   lab('sshd', '2')
 }
